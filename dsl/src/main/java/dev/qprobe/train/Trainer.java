@@ -1,0 +1,118 @@
+package dev.qprobe.train;
+
+import dev.qprobe.data.SampleSet;
+import dev.qprobe.probe.Probe;
+import dev.qprobe.probe.ProbeBackend;
+import dev.qprobe.probe.ProbeComputation;
+import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.probe.Standardizer;
+import dev.qprobe.probe.cpu.CpuBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Trains a probe for an objective with AdamW. The same seed and data give bit-identical weights:
+ * every random choice comes from the seed and every sum is taken in a fixed order.
+ */
+public final class Trainer {
+    private final TrainerConfig config;
+    private final ProbeBackend backend;
+
+    public Trainer(TrainerConfig config) {
+        this(config, CpuBackend.INSTANCE);
+    }
+
+    public Trainer(TrainerConfig config, ProbeBackend backend) {
+        this.config = config;
+        this.backend = backend;
+    }
+
+    public TrainerConfig config() {
+        return config;
+    }
+
+    public TrainingResult train(SampleSet train, ProbeSpec spec, Objective objective) {
+        return train(train, spec, objective, TrainingListener.NONE);
+    }
+
+    /**
+     * Trains a new probe of architecture {@code spec} on {@code train}.
+     *
+     * @throws IllegalArgumentException when the data does not suit the objective
+     * @throws ArithmeticException      when the loss becomes NaN or infinite (learning rate too high)
+     * @throws CancellationException    when the thread is interrupted (checked between steps)
+     */
+    public TrainingResult train(SampleSet train, ProbeSpec spec, Objective objective, TrainingListener listener) {
+        long start = System.nanoTime();
+        objective.validate(train);
+        Standardizer standardizer = config.standardize()
+                ? Standardizer.fit(train.features()) : Standardizer.identity(train.dim());
+        SplittableRandom rng = new SplittableRandom(config.seed());
+        float[] params = spec.initialParameters(train.dim(), rng.split());
+        SplittableRandom epochRng = rng.split();
+        AdamW optimizer = new AdamW(config, params.length);
+        double[] curve = new double[config.epochs()];
+        double[] grad = new double[params.length];
+        try (ProbeComputation computation = backend.open(spec, train.features(), standardizer)) {
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                EpochPlan plan = objective.plan(train, epochRng);
+                double loss = 0;
+                long units = 0;
+                for (int[] batch : batches(plan, epochRng)) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new CancellationException("training " + objective.name() + " interrupted at epoch "
+                                + (epoch + 1) + " of " + config.epochs());
+                    }
+                    java.util.Arrays.fill(grad, 0);
+                    double batchLoss = computation.lossAndGradient(params, plan, batch, grad);
+                    long batchUnits = 0;
+                    for (int g : batch) {
+                        batchUnits += plan.units(g);
+                    }
+                    for (int i = 0; i < grad.length; i++) {
+                        grad[i] /= batchUnits;
+                    }
+                    optimizer.step(params, grad);
+                    loss += batchLoss;
+                    units += batchUnits;
+                }
+                curve[epoch] = loss / units;
+                if (!Double.isFinite(curve[epoch])) {
+                    throw new ArithmeticException(objective.name() + " loss became " + curve[epoch] + " at epoch "
+                            + (epoch + 1) + ": lower the learning rate (now " + config.learningRate() + ")");
+                }
+                listener.onEpoch(epoch + 1, config.epochs(), curve[epoch]);
+            }
+        }
+        Probe probe = new Probe(spec, params, standardizer);
+        return new TrainingResult(probe, objective.name(), config, backend.name(), curve,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Group indices per optimizer step: all groups, or shuffled groups filled up to the batch size. */
+    private List<int[]> batches(EpochPlan plan, SplittableRandom rng) {
+        int groups = plan.groupCount();
+        int[] order = new int[groups];
+        for (int i = 0; i < groups; i++) {
+            order[i] = i;
+        }
+        if (config.batchSize() == 0) {
+            return List.of(order);
+        }
+        Plans.shuffle(order, rng);
+        List<int[]> batches = new ArrayList<>();
+        int from = 0;
+        int rows = 0;
+        for (int i = 0; i < groups; i++) {
+            rows += plan.rows(order[i]).length;
+            if (rows >= config.batchSize() || i == groups - 1) {
+                batches.add(java.util.Arrays.copyOfRange(order, from, i + 1));
+                from = i + 1;
+                rows = 0;
+            }
+        }
+        return batches;
+    }
+}
