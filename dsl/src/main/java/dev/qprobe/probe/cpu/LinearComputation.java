@@ -110,16 +110,9 @@ final class LinearComputation implements ProbeComputation {
             int[] rows = loss.rows(group);
             float[] qg = new float[rows.length];
             float[] dqg = new float[rows.length];
-            for (int i = 0; i < rows.length; i++) {
-                qg[i] = math.dot(v, 0, x, features.offset(rows[i]), d) + v[d];
-            }
+            scoreRows(v, x, rows, qg);
             p.loss += loss.lossAndScoreGradient(group, qg, dqg);
-            for (int i = 0; i < rows.length; i++) {
-                if (dqg[i] != 0f) {
-                    math.axpy(dqg[i], x, features.offset(rows[i]), p.weighted, 0, d);
-                }
-                p.sumDq += dqg[i];
-            }
+            accumulateRows(dqg, x, rows, p);
         }
         return p;
     }
@@ -137,9 +130,9 @@ final class LinearComputation implements ProbeComputation {
         IntStream.range(0, shards).parallel().forEach(s -> {
             for (int gi = shardStart(s, groups.length); gi < shardStart(s + 1, groups.length); gi++) {
                 int[] rows = loss.rows(groups[gi]);
-                for (int i = 0; i < rows.length; i++) {
-                    q[start[gi] + i] = math.dot(v, 0, x, features.offset(rows[i]), d) + v[d];
-                }
+                float[] qg = new float[rows.length];
+                scoreRows(v, x, rows, qg);
+                System.arraycopy(qg, 0, q, start[gi], rows.length);
             }
         });
         Partial[] partials = new Partial[shards];
@@ -147,29 +140,53 @@ final class LinearComputation implements ProbeComputation {
             Partial p = new Partial(d);
             for (int gi = shardStart(s, groups.length); gi < shardStart(s + 1, groups.length); gi++) {
                 int n = start[gi + 1] - start[gi];
-                float[] qg = new float[n];
                 float[] dqg = new float[n];
-                System.arraycopy(q, start[gi], qg, 0, n);
-                p.loss += loss.lossAndScoreGradient(groups[gi], qg, dqg);
+                p.loss += loss.lossAndScoreGradient(groups[gi], java.util.Arrays.copyOfRange(q, start[gi], start[gi + 1]), dqg);
                 System.arraycopy(dqg, 0, dq, start[gi], n);
             }
             partials[s] = p;
         });
         // Pass 2: sweep all rows again for the gradient.
         IntStream.range(0, shards).parallel().forEach(s -> {
-            Partial p = partials[s];
             for (int gi = shardStart(s, groups.length); gi < shardStart(s + 1, groups.length); gi++) {
-                int[] rows = loss.rows(groups[gi]);
-                for (int i = 0; i < rows.length; i++) {
-                    float a = dq[start[gi] + i];
-                    if (a != 0f) {
-                        math.axpy(a, x, features.offset(rows[i]), p.weighted, 0, d);
-                    }
-                    p.sumDq += a;
-                }
+                accumulateRows(java.util.Arrays.copyOfRange(dq, start[gi], start[gi + 1]), x,
+                        loss.rows(groups[gi]), partials[s]);
             }
         });
         return partials;
+    }
+
+    /** q[i] = v . x[rows[i]] + c, four rows at a time. */
+    private void scoreRows(float[] v, float[] x, int[] rows, float[] q) {
+        int d = features.dim();
+        int i = 0;
+        for (; i + 4 <= rows.length; i += 4) {
+            math.dot4(v, x, features.offset(rows[i]), features.offset(rows[i + 1]), features.offset(rows[i + 2]),
+                    features.offset(rows[i + 3]), d, q, i);
+        }
+        for (; i < rows.length; i++) {
+            q[i] = math.dot(v, 0, x, features.offset(rows[i]), d);
+        }
+        for (i = 0; i < rows.length; i++) {
+            q[i] += v[d];
+        }
+    }
+
+    /** p.weighted += sum_i dq[i] x[rows[i]], four rows at a time; p.sumDq += sum_i dq[i]. */
+    private void accumulateRows(float[] dq, float[] x, int[] rows, Partial p) {
+        int d = features.dim();
+        int i = 0;
+        for (; i + 4 <= rows.length; i += 4) {
+            math.axpy4(dq[i], dq[i + 1], dq[i + 2], dq[i + 3], x, features.offset(rows[i]),
+                    features.offset(rows[i + 1]), features.offset(rows[i + 2]), features.offset(rows[i + 3]),
+                    p.weighted, d);
+        }
+        for (; i < rows.length; i++) {
+            math.axpy(dq[i], x, features.offset(rows[i]), p.weighted, 0, d);
+        }
+        for (float g : dq) {
+            p.sumDq += g;
+        }
     }
 
     private static int shardCount(int items) {

@@ -39,6 +39,57 @@ final class SimdMath extends VectorMath {
     }
 
     @Override
+    public void dot4(float[] v, float[] x, int o0, int o1, int o2, int o3, int n, float[] out, int at) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector w = FloatVector.fromArray(S, v, j);
+            s0 = FloatVector.fromArray(S, x, o0 + j).fma(w, s0);
+            s1 = FloatVector.fromArray(S, x, o1 + j).fma(w, s1);
+            s2 = FloatVector.fromArray(S, x, o2 + j).fma(w, s2);
+            s3 = FloatVector.fromArray(S, x, o3 + j).fma(w, s3);
+        }
+        float r0 = s0.reduceLanes(VectorOperators.ADD);
+        float r1 = s1.reduceLanes(VectorOperators.ADD);
+        float r2 = s2.reduceLanes(VectorOperators.ADD);
+        float r3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            r0 += v[j] * x[o0 + j];
+            r1 += v[j] * x[o1 + j];
+            r2 += v[j] * x[o2 + j];
+            r3 += v[j] * x[o3 + j];
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    @Override
+    public void axpy4(float a0, float a1, float a2, float a3, float[] x, int o0, int o1, int o2, int o3,
+                      float[] y, int n) {
+        FloatVector v0 = FloatVector.broadcast(S, a0);
+        FloatVector v1 = FloatVector.broadcast(S, a1);
+        FloatVector v2 = FloatVector.broadcast(S, a2);
+        FloatVector v3 = FloatVector.broadcast(S, a3);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, y, j);
+            acc = FloatVector.fromArray(S, x, o0 + j).fma(v0, acc);
+            acc = FloatVector.fromArray(S, x, o1 + j).fma(v1, acc);
+            acc = FloatVector.fromArray(S, x, o2 + j).fma(v2, acc);
+            acc = FloatVector.fromArray(S, x, o3 + j).fma(v3, acc);
+            acc.intoArray(y, j);
+        }
+        for (; j < n; j++) {
+            y[j] += a0 * x[o0 + j] + a1 * x[o1 + j] + a2 * x[o2 + j] + a3 * x[o3 + j];
+        }
+    }
+
+    @Override
     public float sum(float[] a, int off, int n) {
         FloatVector acc0 = FloatVector.zero(S);
         FloatVector acc1 = FloatVector.zero(S);
