@@ -35,6 +35,11 @@ public interface Objective {
     /** Throws an {@link IllegalArgumentException} that says what to do when the data does not suit this objective. */
     void validate(SampleSet train);
 
+    /** True when {@link #plan} draws a new grouping every epoch; otherwise one plan serves all epochs. */
+    default boolean reshufflesEachEpoch() {
+        return false;
+    }
+
     /** Groups the rows of {@code train} for one epoch (drawing any shuffles from {@code rng}). */
     EpochPlan plan(SampleSet train, RandomGenerator rng);
 }

@@ -44,6 +44,11 @@ final class PolicyGradientObjective implements Objective {
     }
 
     @Override
+    public boolean reshufflesEachEpoch() {
+        return true;
+    }
+
+    @Override
     public EpochPlan plan(SampleSet train, RandomGenerator rng) {
         validate(train);
         List<int[]> chunks = new ArrayList<>();

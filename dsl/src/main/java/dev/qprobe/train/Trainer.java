@@ -56,8 +56,11 @@ public final class Trainer {
         double[] curve = new double[config.epochs()];
         double[] grad = new double[params.length];
         try (ProbeComputation computation = backend.open(spec, train.features(), standardizer)) {
+            EpochPlan plan = null;
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                EpochPlan plan = objective.plan(train, epochRng);
+                if (plan == null || objective.reshufflesEachEpoch()) {
+                    plan = objective.plan(train, epochRng);
+                }
                 double loss = 0;
                 long units = 0;
                 for (int[] batch : batches(plan, epochRng)) {
