@@ -115,6 +115,7 @@ public final class SampleMetadata {
         return promptIds.length;
     }
 
+    /** The prompt id of a row: rows with equal ids are candidates for the same prompt. */
     public String promptId(int row) {
         return promptIds[row];
     }
@@ -129,6 +130,7 @@ public final class SampleMetadata {
         return completions[row];
     }
 
+    /** The reward of a row (finite). */
     public double reward(int row) {
         return rewards[row];
     }

@@ -210,8 +210,7 @@ final class Tables {
             if (i > 0) {
                 w.write(',');
             }
-            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0
-                    || (i == 0 && f.startsWith("\uFEFF"))) {
+            if (f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0) {
                 w.write('"');
                 w.write(f.replace("\"", "\"\""));
                 w.write('"');
