@@ -136,6 +136,16 @@ public final class SampleSet {
         return promptIds[row];
     }
 
+    /** The prompt text of a row, or null when unknown; unlike {@link #sample} it copies no features. */
+    public String prompt(int row) {
+        return prompts[row];
+    }
+
+    /** The completion text of a row, or null when unknown. */
+    public String completion(int row) {
+        return completions[row];
+    }
+
     public double reward(int row) {
         return rewards[row];
     }
