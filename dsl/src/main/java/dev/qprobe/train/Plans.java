@@ -9,7 +9,7 @@ import java.util.random.RandomGenerator;
 /** Helpers the objectives share: grouping rows, shuffling, and numerically stable link functions. */
 final class Plans {
     /** Rows per group for objectives whose loss is per sample: enough to amortise the call, small enough to stay in cache. */
-    static final int BLOCK = 16;
+    static final int BLOCK = 8;
 
     private Plans() {
     }

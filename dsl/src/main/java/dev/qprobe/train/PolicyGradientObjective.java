@@ -2,6 +2,7 @@ package dev.qprobe.train;
 
 import dev.qprobe.data.SampleSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -51,42 +52,70 @@ final class PolicyGradientObjective implements Objective {
     @Override
     public EpochPlan plan(SampleSet train, RandomGenerator rng) {
         validate(train);
-        List<int[]> chunks = new ArrayList<>();
+        // One group per prompt, its rows in ascending order so a backend streams them
+        // sequentially; the epoch's random chunks are index lists into the group.
+        List<int[]> groups = new ArrayList<>();
+        List<int[][]> chunksOfGroup = new ArrayList<>();
         for (int p = 0; p < train.promptCount(); p++) {
             int[] rows = train.rowsOfPrompt(p);
-            Plans.shuffle(rows, rng);
-            for (int at = 0; at + kTrain <= rows.length; at += kTrain) {
-                int[] chunk = new int[kTrain];
-                System.arraycopy(rows, at, chunk, 0, kTrain);
-                chunks.add(chunk);
+            int chunks = rows.length / kTrain;
+            if (chunks == 0) {
+                continue;
             }
+            int[] order = new int[rows.length];
+            Arrays.setAll(order, i -> i);
+            Plans.shuffle(order, rng);
+            int[] used = Arrays.copyOf(order, chunks * kTrain);
+            Arrays.sort(used);
+            int[] position = new int[rows.length];
+            int[] groupRows = new int[used.length];
+            for (int i = 0; i < used.length; i++) {
+                position[used[i]] = i;
+                groupRows[i] = rows[used[i]];
+            }
+            int[][] chunkMembers = new int[chunks][kTrain];
+            for (int c = 0; c < chunks; c++) {
+                for (int i = 0; i < kTrain; i++) {
+                    chunkMembers[c][i] = position[order[c * kTrain + i]];
+                }
+            }
+            groups.add(groupRows);
+            chunksOfGroup.add(chunkMembers);
         }
-        int[][] groups = chunks.toArray(int[][]::new);
-        int[] units = new int[groups.length];
-        java.util.Arrays.fill(units, 1);
-        return new EpochPlan(groups, units, (g, q, dq) -> {
-            int[] rows = groups[g];
-            double max = Double.NEGATIVE_INFINITY;
-            for (float v : q) {
-                max = Math.max(max, v / betaTrain);
+        int[][] groupArray = groups.toArray(int[][]::new);
+        int[] units = chunksOfGroup.stream().mapToInt(c -> c.length).toArray();
+        return new EpochPlan(groupArray, units, (g, q, dq) -> {
+            int[] rows = groupArray[g];
+            double loss = 0;
+            for (int[] chunk : chunksOfGroup.get(g)) {
+                loss += chunkLoss(chunk, rows, train, q, dq);
             }
-            double[] p = new double[q.length];
-            double z = 0;
-            for (int i = 0; i < q.length; i++) {
-                p[i] = Math.exp(q[i] / betaTrain - max);
-                z += p[i];
-            }
-            double expected = 0;
-            for (int i = 0; i < q.length; i++) {
-                p[i] /= z;
-                expected += p[i] * train.reward(rows[i]);
-            }
-            // d/dq_i of -sum_j p_j r_j = -(p_i / beta) (r_i - sum_j p_j r_j)
-            for (int i = 0; i < q.length; i++) {
-                dq[i] = (float) (-p[i] / betaTrain * (train.reward(rows[i]) - expected));
-            }
-            return -expected;
+            return loss;
         });
+    }
+
+    /** -sum_i softmax(q / beta)_i r_i over one chunk, writing its score gradient into dq. */
+    private double chunkLoss(int[] chunk, int[] rows, SampleSet train, float[] q, float[] dq) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i : chunk) {
+            max = Math.max(max, q[i] / betaTrain);
+        }
+        double[] p = new double[chunk.length];
+        double z = 0;
+        for (int c = 0; c < chunk.length; c++) {
+            p[c] = Math.exp(q[chunk[c]] / betaTrain - max);
+            z += p[c];
+        }
+        double expected = 0;
+        for (int c = 0; c < chunk.length; c++) {
+            p[c] /= z;
+            expected += p[c] * train.reward(rows[chunk[c]]);
+        }
+        // d/dq_i of -sum_j p_j r_j = -(p_i / beta) (r_i - sum_j p_j r_j)
+        for (int c = 0; c < chunk.length; c++) {
+            dq[chunk[c]] = (float) (-p[c] / betaTrain * (train.reward(rows[chunk[c]]) - expected));
+        }
+        return -expected;
     }
 
     @Override

@@ -156,33 +156,29 @@ final class LinearComputation implements ProbeComputation {
         return partials;
     }
 
-    /** q[i] = v . x[rows[i]] + c, four rows at a time. */
+    /** q[i] = v . x[rows[i]] + c. */
     private void scoreRows(float[] v, float[] x, int[] rows, float[] q) {
         int d = features.dim();
-        int i = 0;
-        for (; i + 4 <= rows.length; i += 4) {
-            math.dot4(v, x, features.offset(rows[i]), features.offset(rows[i + 1]), features.offset(rows[i + 2]),
-                    features.offset(rows[i + 3]), d, q, i);
-        }
-        for (; i < rows.length; i++) {
-            q[i] = math.dot(v, 0, x, features.offset(rows[i]), d);
-        }
-        for (i = 0; i < rows.length; i++) {
-            q[i] += v[d];
+        for (int i = 0; i < rows.length; i++) {
+            q[i] = math.dot(v, 0, x, features.offset(rows[i]), d) + v[d];
         }
     }
 
-    /** p.weighted += sum_i dq[i] x[rows[i]], four rows at a time; p.sumDq += sum_i dq[i]. */
+    /** p.weighted += sum_i dq[i] x[rows[i]], eight rows at a time; p.sumDq += sum_i dq[i]. */
     private void accumulateRows(float[] dq, float[] x, int[] rows, Partial p) {
         int d = features.dim();
+        int[] offsets = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            offsets[i] = features.offset(rows[i]);
+        }
         int i = 0;
-        for (; i + 4 <= rows.length; i += 4) {
-            math.axpy4(dq[i], dq[i + 1], dq[i + 2], dq[i + 3], x, features.offset(rows[i]),
-                    features.offset(rows[i + 1]), features.offset(rows[i + 2]), features.offset(rows[i + 3]),
-                    p.weighted, d);
+        for (; i + 8 <= rows.length; i += 8) {
+            math.axpy8(dq, i, x, offsets, i, p.weighted, d);
         }
         for (; i < rows.length; i++) {
-            math.axpy(dq[i], x, features.offset(rows[i]), p.weighted, 0, d);
+            if (dq[i] != 0f) {
+                math.axpy(dq[i], x, offsets[i], p.weighted, 0, d);
+            }
         }
         for (float g : dq) {
             p.sumDq += g;

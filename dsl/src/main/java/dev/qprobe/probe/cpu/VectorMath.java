@@ -25,26 +25,13 @@ public abstract class VectorMath {
     public abstract void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
     /**
-     * Four dot products of {@code v[0..n)} with the rows of {@code x} at offsets o0..o3, into
-     * out[at..at+4). Sharing each load of v across four rows halves the loads per multiply-add.
+     * y[0..n) += sum over r < 8 of a[aAt + r] * x[offsets[oAt + r] ..]: eight rows per read and
+     * write of y, summed as a tree so the multiply-adds do not wait on one another.
      */
-    public void dot4(float[] v, float[] x, int o0, int o1, int o2, int o3, int n, float[] out, int at) {
-        out[at] = dot(v, 0, x, o0, n);
-        out[at + 1] = dot(v, 0, x, o1, n);
-        out[at + 2] = dot(v, 0, x, o2, n);
-        out[at + 3] = dot(v, 0, x, o3, n);
-    }
-
-    /**
-     * y[0..n) += a0 x[o0..] + a1 x[o1..] + a2 x[o2..] + a3 x[o3..]: one read and write of y for
-     * four rows instead of four.
-     */
-    public void axpy4(float a0, float a1, float a2, float a3, float[] x, int o0, int o1, int o2, int o3,
-                      float[] y, int n) {
-        axpy(a0, x, o0, y, 0, n);
-        axpy(a1, x, o1, y, 0, n);
-        axpy(a2, x, o2, y, 0, n);
-        axpy(a3, x, o3, y, 0, n);
+    public void axpy8(float[] a, int aAt, float[] x, int[] offsets, int oAt, float[] y, int n) {
+        for (int r = 0; r < 8; r++) {
+            axpy(a[aAt + r], x, offsets[oAt + r], y, 0, n);
+        }
     }
 
     /** Sum of a[off .. off + n): a pure streaming read, used to measure memory bandwidth. */
