@@ -331,6 +331,12 @@ public final class SampleSet {
                 throw new IllegalArgumentException("sample " + row + " has " + feature.length
                         + " features, expected " + dim);
             }
+            for (int j = 0; j < dim; j++) {
+                if (!Float.isFinite(feature[j])) {
+                    throw new IllegalArgumentException("sample " + row + " (prompt " + promptId + ") has feature "
+                            + feature[j] + " at column " + j + " (features must be finite)");
+                }
+            }
             FeatureMatrix.checkShape(row + 1L, dim, "SampleSet.builder");
             if (row == rewards.length) {
                 int capacity = (int) Math.min(2L * row, FeatureMatrix.MAX_ELEMENTS / dim);
