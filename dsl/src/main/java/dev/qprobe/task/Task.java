@@ -1,0 +1,20 @@
+package dev.qprobe.task;
+
+import java.util.List;
+
+/**
+ * Prompts with a reward: what a Q-probe is trained to maximise. Train and test prompts never
+ * overlap.
+ */
+public interface Task {
+
+    /** Identifies the task and its prompt sets, for cache keys and provenance. */
+    String name();
+
+    List<Prompt> trainPrompts();
+
+    List<Prompt> testPrompts();
+
+    /** The reward of {@code completion} for {@code prompt}: 0 or 1 for a checker, any real number otherwise. */
+    double reward(Prompt prompt, String completion);
+}
