@@ -15,15 +15,18 @@ import java.util.regex.Pattern;
  * small character-level model that answers it in three ways of graded reliability:
  * <ul>
  *   <li>{@link Strategy#CAREFUL careful}: column by column from the units up, with carries,
- *       then the answer: {@code "C 7+6=13 4+8+1=13 3+5+1=9 =933"} (always right);</li>
- *   <li>{@link Strategy#QUICK quick}: the answer directly, {@code "Q 933"} (right when the model
- *       gets it right, which it often does not);</li>
+ *       then the answer: {@code "C 7+6=13 4+8+1=13 3+5+1=9 =933"} (in the corpus, one line in
+ *       20 slips: one column sum is off by one, and the answer follows the slip);</li>
+ *   <li>{@link Strategy#QUICK quick}: the answer directly, {@code "Q 933"} (in the corpus, two
+ *       lines in five forget a carry, as mental arithmetic does);</li>
  *   <li>{@link Strategy#GUESS guess}: both operands rounded to the nearest ten, half up, and
  *       added, {@code "G 940"} (right only when the rounding errors cancel, about 9% of
  *       problems).</li>
  * </ul>
  * The mix of the three in the corpus makes a base model that is right only part of the time,
- * while best-of-k almost always contains a right answer: what a Q-probe needs to be useful.
+ * while best-of-k almost always contains a right answer: what a Q-probe needs to be useful. The
+ * slips matter: a small transformer learns exact 3-digit addition, so without them every quick
+ * answer would be right (measured: 99%) and the base rate would be too high to leave a probe room.
  *
  * <p>Prompts are {@code "<a>+<b>="} with a and b uniform in 100..999, id {@code "add-<a>-<b>"}.
  * Test prompts are drawn first from the seed and train prompts after them, so the test set does
@@ -83,8 +86,8 @@ public final class ArithmeticTask implements Task {
      * @param guess   share of guessed (rounded) completions
      */
     public record Mix(double careful, double quick, double guess) {
-        /** Careful 20%, quick 50%, guess 30%. */
-        public static final Mix DEFAULT = new Mix(0.2, 0.5, 0.3);
+        /** Careful 15%, quick 45%, guess 40%. */
+        public static final Mix DEFAULT = new Mix(0.15, 0.45, 0.40);
 
         public Mix {
             if (!(careful >= 0 && quick >= 0 && guess >= 0)
@@ -305,25 +308,77 @@ public final class ArithmeticTask implements Task {
         };
     }
 
+    /** Share of careful corpus lines with one column sum off by one. */
+    static final double CAREFUL_SLIP = 0.05;
+    /** Share of quick corpus lines that forget a carry. */
+    static final double QUICK_SLIP = 0.4;
+
+    /** A corpus completion: the teacher's, with the occasional slip a person would make. */
+    private static String teach(int a, int b, Strategy strategy, SplittableRandom rng) {
+        if (strategy == Strategy.CAREFUL && rng.nextDouble() < CAREFUL_SLIP) {
+            int columns = Math.max(Integer.toString(a).length(), Integer.toString(b).length());
+            return careful(a, b, rng.nextInt(columns), rng.nextBoolean() ? 1 : -1);
+        }
+        if (strategy == Strategy.QUICK && rng.nextDouble() < QUICK_SLIP) {
+            return "Q " + forgetACarry(a, b, rng);
+        }
+        return completion(a, b, strategy);
+    }
+
+    /** a + b with one carry dropped; off by ten when there is no carry to drop. */
+    private static long forgetACarry(int a, int b, SplittableRandom rng) {
+        List<Integer> carries = new ArrayList<>();
+        int carry = 0;
+        for (int col = 0, x = a, y = b; x > 0 || y > 0; col++, x /= 10, y /= 10) {
+            carry = (x % 10 + y % 10 + carry) / 10;
+            if (carry == 1) {
+                carries.add(col);
+            }
+        }
+        long sum = (long) a + b;
+        if (carries.isEmpty()) {
+            return sum >= 20 && rng.nextBoolean() ? sum - 10 : sum + 10;
+        }
+        return sum - (long) Math.pow(10, carries.get(rng.nextInt(carries.size())) + 1);
+    }
+
     private static String careful(int a, int b) {
+        return careful(a, b, -1, 0);
+    }
+
+    /**
+     * The worked completion; column {@code slipColumn} (-1 for none) writes its sum off by
+     * {@code slip}, and the carries and the answer follow what was written.
+     */
+    private static String careful(int a, int b, int slipColumn, int slip) {
         StringBuilder sb = new StringBuilder("C");
         int x = a;
         int y = b;
         int carry = 0;
+        long answer = 0;
+        long place = 1;
+        int col = 0;
         do {
             int d1 = x % 10;
             int d2 = y % 10;
             int s = d1 + d2 + carry;
+            if (col == slipColumn) {
+                s = s + slip < 0 ? s + 1 : s + slip;
+            }
             sb.append(' ').append(d1).append('+').append(d2);
             if (carry == 1) {
                 sb.append("+1");
             }
             sb.append('=').append(s);
+            answer += (s % 10) * place;
             carry = s / 10;
+            place *= 10;
             x /= 10;
             y /= 10;
+            col++;
         } while (x > 0 || y > 0);
-        return sb.append(" =").append((long) a + b).toString();
+        answer += carry * place;
+        return sb.append(" =").append(answer).toString();
     }
 
     private static long roundToTen(int x) {
@@ -348,7 +403,7 @@ public final class ArithmeticTask implements Task {
             int a = operand(rng);
             int b = operand(rng);
             if (!evaluation.get(key(a, b))) {
-                out.add(a + "+" + b + "=" + completion(a, b, mix.draw(rng)) + STOP);
+                out.add(a + "+" + b + "=" + teach(a, b, mix.draw(rng), rng) + STOP);
             }
         }
         return Collections.unmodifiableList(out);

@@ -13,15 +13,15 @@ import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 /** The README's main job, run as a user would, checked for its printed summary and its CSV. */
-class SyntheticDemoTest {
+class DemoTest {
 
     @Test
-    void demoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) {
+    void syntheticDemoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            SyntheticDemo.main(new String[] {out.toString()});
+            Demo.main(new String[] {"--synthetic", out.toString()});
         } finally {
             System.setOut(original);
         }

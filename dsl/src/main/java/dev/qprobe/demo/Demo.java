@@ -1,11 +1,16 @@
 package dev.qprobe.demo;
 
+import dev.qprobe.collect.Collector;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.data.SyntheticSamples;
 import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
 import dev.qprobe.eval.EvaluationResult;
+import dev.qprobe.model.Embedder;
+import dev.qprobe.model.SamplingConfig;
+import dev.qprobe.model.builtin.BuiltinModel;
 import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.task.ArithmeticTask;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
 import dev.qprobe.train.TrainerConfig;
@@ -20,26 +25,71 @@ import java.util.Locale;
 import tech.tablesaw.api.Table;
 
 /**
- * The end-to-end Q-probe run on generated candidates: split prompts, train one linear probe per
- * objective, evaluate selection over k and beta against the base rate and the best-of-k oracle,
- * print a summary and write the full table as CSV. (The built-in language model replaces the
- * generated candidates once it exists; every step after sampling stays the same.)
+ * The end-to-end Q-probe experiment, the README's main job. By default on the built-in model and
+ * arithmetic task: sample 48 completions for every train and test prompt (cached), take the last
+ * block's hidden state at the last token as features, train one linear probe per objective on the
+ * train prompts, and evaluate selection over k and beta on the test prompts against the base rate
+ * and the best-of-k oracle. With {@code --synthetic}, generated candidates replace the model (no
+ * sampling; seconds). Prints a summary and writes the full table as CSV.
+ *
+ * <p>Arguments: {@code [--synthetic] [OUT_DIR]} (default OUT_DIR {@code qprobe-out}); the cache
+ * lives in {@code $QPROBE_CACHE} or {@code ~/.cache/qprobe}.
  */
-public final class SyntheticDemo {
+public final class Demo {
     private static final int[] SUMMARY_KS = {1, 4, 16, 48};
 
-    private SyntheticDemo() {
+    private Demo() {
     }
 
-    /** Argument: the output directory (default {@code qprobe-out}). */
-    public static void main(String[] args) {
-        Path out = Path.of(args.length > 0 ? args[0] : "qprobe-out");
+    public static void main(String[] args) throws IOException {
+        boolean synthetic = List.of(args).contains("--synthetic");
+        List<String> rest = new ArrayList<>(List.of(args));
+        rest.remove("--synthetic");
+        for (String a : rest) {
+            if (a.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option " + a + " (usage: demo [--synthetic] [OUT_DIR])");
+            }
+        }
+        Path out = Path.of(rest.isEmpty() ? "qprobe-out" : rest.get(0));
         long start = System.nanoTime();
-        SampleSet all = SyntheticSamples.generate(400, 48, 256, 0.6, 2024);
-        SampleSet.Split split = all.splitByPrompt(0.25, 7);
-        System.out.printf(Locale.ROOT, "data   %s%n       train %d prompts, test %d prompts%n",
-                all, split.train().promptCount(), split.test().promptCount());
+        SampleSet.Split split = synthetic ? syntheticData() : builtinData();
+        run(split, out);
+        System.out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+    }
 
+    private static SampleSet.Split syntheticData() {
+        SampleSet all = SyntheticSamples.generate(400, 48, 256, 0.6, 2024);
+        System.out.printf(Locale.ROOT, "data   %s (generated)%n", all);
+        return all.splitByPrompt(0.25, 7);
+    }
+
+    private static SampleSet.Split builtinData() throws IOException {
+        ArithmeticTask task = ArithmeticTask.standard();
+        try (BuiltinModel model = BuiltinModel.load()) {
+            Embedder embedder = model.hiddenStates(-1, false);
+            SamplingConfig sampling = SamplingConfig.of(48).withMaxTokens(task.maxCompletionChars());
+            Path cache = cacheRoot();
+            System.out.printf(Locale.ROOT, "model  %s on %s%ntask   %s%nsample k = 48, temperature %.1f, top-p %.2f; "
+                    + "features %s; cache %s%n", model.id(), model.device(), task.name(), sampling.temperature(),
+                    sampling.topP(), embedder.id(), cache);
+            Collector collector = new Collector(model, embedder, sampling, cache).withProgress(new ProgressBar());
+            SampleSet train = collector.collect(task, task.trainPrompts());
+            SampleSet test = collector.collect(task, task.testPrompts());
+            System.out.printf(Locale.ROOT, "data   train %s%n       test  %s%n", train, test);
+            return new SampleSet.Split(train, test);
+        }
+    }
+
+    static Path cacheRoot() {
+        String configured = System.getenv("QPROBE_CACHE");
+        return configured != null && !configured.isBlank() ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".cache", "qprobe");
+    }
+
+    /** Trains one linear probe per objective on the train split and evaluates it on the test split. */
+    static List<EvaluationResult> run(SampleSet.Split split, Path out) {
+        System.out.printf(Locale.ROOT, "split  train %d prompts, test %d prompts%n",
+                split.train().promptCount(), split.test().promptCount());
         TrainerConfig config = TrainerConfig.defaults().withLearningRate(3e-3).withEpochs(150).withSeed(1);
         EvaluationGrid grid = EvaluationGrid.defaults().withRepeats(4);
         List<EvaluationResult> results = new ArrayList<>();
@@ -56,7 +106,7 @@ public final class SyntheticDemo {
         write(table, out.resolve("results.csv"));
         System.out.printf(Locale.ROOT, "%nfull table (%d rows: method x k x beta, with 95%% bootstrap CIs and KL) -> %s%n",
                 table.rowCount(), out.resolve("results.csv"));
-        System.out.printf(Locale.ROOT, "done in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        return results;
     }
 
     private static dev.qprobe.train.TrainingListener progress(String name) {
@@ -93,6 +143,15 @@ public final class SyntheticDemo {
         System.out.println(oracle);
         System.out.printf(Locale.ROOT, "%-18s%s%n", "base (k = 1)",
                 cell(first.base().value(), first.base().low(), first.base().high()));
+        int k = first.grid().ks()[first.grid().ks().length - 1];
+        System.out.printf(Locale.ROOT, "%nat k = %d, argmax vs base (%.3f [%.3f, %.3f]):%n", k, first.base().value(),
+                first.base().low(), first.base().high());
+        for (EvaluationResult r : results) {
+            var probe = r.reward(k, 0);
+            System.out.printf(Locale.ROOT, "  %-16s %+.3f  %s%n", r.label(), probe.value() - r.base().value(),
+                    probe.low() > r.base().high() ? "beats the base: the 95% CIs do not overlap"
+                            : "does not clearly beat the base (95% CIs overlap)");
+        }
     }
 
     private static String cell(double value, double low, double high) {
