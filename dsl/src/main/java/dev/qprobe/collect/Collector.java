@@ -67,6 +67,7 @@ public final class Collector {
         String stage = "sampling " + config.k() + " x " + prompts.size() + " prompts";
         SampleSet.Builder builder = SampleSet.builder(embedder.dim());
         try (SampleCache cache = cacheRoot == null ? null : SampleCache.open(cacheRoot, key(task))) {
+            progress.onProgress(stage, 0, prompts.size());
             for (int p = 0; p < prompts.size(); p++) {
                 Prompt prompt = prompts.get(p);
                 PromptSamples samples = samples(cache, task, prompt);

@@ -80,8 +80,9 @@ public final class Demo {
         }
     }
 
+    /** $QPROBE_CACHE (or the system property qprobe.cache), else ~/.cache/qprobe. */
     static Path cacheRoot() {
-        String configured = System.getenv("QPROBE_CACHE");
+        String configured = System.getProperty("qprobe.cache", System.getenv("QPROBE_CACHE"));
         return configured != null && !configured.isBlank() ? Path.of(configured)
                 : Path.of(System.getProperty("user.home"), ".cache", "qprobe");
     }

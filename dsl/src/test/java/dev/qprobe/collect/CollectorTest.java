@@ -88,7 +88,7 @@ class CollectorTest {
                 .collect(TASK, PROMPTS);
         assertEquals(24, set.size());
         assertEquals(List.of("a", "b", "c"), set.promptIds());
-        assertEquals(List.of(103L, 203L, 303L), progress);
+        assertEquals(List.of(3L, 103L, 203L, 303L), progress);
         // "2" is right for 1+1=, "4" for 2+2=, "6" for 3+3=: one right completion per prompt.
         assertEquals(3, java.util.Arrays.stream(set.rewards()).sum());
         assertEquals(1.0, set.reward(2));

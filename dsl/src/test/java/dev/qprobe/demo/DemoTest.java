@@ -16,16 +16,43 @@ import tech.tablesaw.api.Table;
 class DemoTest {
 
     @Test
-    void syntheticDemoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) throws Exception {
+    void builtinExperimentProbesBeatTheBaseRateOutsideTheConfidenceIntervals(@TempDir Path out,
+                                                                            @TempDir Path cache) throws Exception {
+        System.setProperty("qprobe.cache", cache.toString());
+        String printed;
+        try {
+            printed = runDemo(new String[] {out.toString()});
+        } finally {
+            System.clearProperty("qprobe.cache");
+        }
+        assertTrue(printed.contains("train 400 prompts, test 100 prompts"), printed);
+        Table table = Table.read().csv(out.resolve("results.csv").toFile());
+        Table base = table.where(table.stringColumn("method").isEqualTo("base"));
+        double baseRate = base.doubleColumn("reward").get(0);
+        assertTrue(baseRate > 0.15 && baseRate < 0.6, "the task leaves a probe room: base " + baseRate);
+        Table oracle = table.where(table.stringColumn("method").isEqualTo("oracle").and(table.intColumn("k").isEqualTo(48)));
+        assertTrue(oracle.doubleColumn("reward").get(0) > 0.95, "best-of-48 almost always holds a right answer");
+        Table pg = table.where(table.stringColumn("method").startsWith("PG")
+                .and(table.intColumn("k").isEqualTo(48)).and(table.doubleColumn("beta").isEqualTo(0)));
+        assertTrue(pg.doubleColumn("ci_low").get(0) > base.doubleColumn("ci_high").get(0),
+                "PG at k = 48 must beat the base outside both 95% CIs:\n" + printed);
+    }
+
+    private static String runDemo(String[] args) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            Demo.main(new String[] {"--synthetic", out.toString()});
+            Demo.main(args);
         } finally {
             System.setOut(original);
         }
-        String printed = captured.toString(StandardCharsets.UTF_8);
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void syntheticDemoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) throws Exception {
+        String printed = runDemo(new String[] {"--synthetic", out.toString()});
         for (String expected : List.of("oracle (pass@k)", "base (k = 1)", "PG(k=8,beta=1)", "MSE", "CE", "PAIRWISE")) {
             assertTrue(printed.contains(expected), "missing '" + expected + "' in:\n" + printed);
         }
