@@ -102,10 +102,7 @@ public final class Collector {
             }
         }
         List<Completion> completions = sampler.sample(prompt.text(), config);
-        double[] rewards = new double[completions.size()];
-        for (int i = 0; i < rewards.length; i++) {
-            rewards[i] = task.reward(prompt, completions.get(i).text());
-        }
+        double[] rewards = task.rewards(prompt, completions.stream().map(Completion::text).toList());
         if (cache != null) {
             cache.putSamples(prompt.id(), completions, rewards);
         }

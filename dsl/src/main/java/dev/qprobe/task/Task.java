@@ -17,4 +17,16 @@ public interface Task {
 
     /** The reward of {@code completion} for {@code prompt}: 0 or 1 for a checker, any real number otherwise. */
     double reward(Prompt prompt, String completion);
+
+    /**
+     * The rewards of several completions of one prompt. One at a time by default; a task whose
+     * checker is slow (running code, say) overrides this to score them in parallel.
+     */
+    default double[] rewards(Prompt prompt, List<String> completions) {
+        double[] rewards = new double[completions.size()];
+        for (int i = 0; i < rewards.length; i++) {
+            rewards[i] = reward(prompt, completions.get(i));
+        }
+        return rewards;
+    }
 }
