@@ -13,8 +13,15 @@ import dev.qprobe.task.Prompt;
 import dev.qprobe.task.Task;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns prompts into a {@link SampleSet}: k completions per prompt from a sampler, their rewards
@@ -28,27 +35,40 @@ public final class Collector {
     private final SamplingConfig config;
     private final Path cacheRoot;
     private final int pairsPerPrompt;
+    private final int concurrency;
     private final ProgressListener progress;
 
     /**
      * @param cacheRoot directory for the cache, or null for none
      */
     public Collector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot) {
-        this(sampler, embedder, config, cacheRoot, 2 * config.k(), ProgressListener.NONE);
+        this(sampler, embedder, config, cacheRoot, 2 * config.k(), 1, ProgressListener.NONE);
     }
 
     private Collector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot, int pairsPerPrompt,
-                      ProgressListener progress) {
+                      int concurrency, ProgressListener progress) {
         this.sampler = sampler;
         this.embedder = embedder;
         this.config = config;
         this.cacheRoot = cacheRoot;
         this.pairsPerPrompt = pairsPerPrompt;
+        this.concurrency = concurrency;
         this.progress = progress;
     }
 
     public Collector withProgress(ProgressListener listener) {
-        return new Collector(sampler, embedder, config, cacheRoot, pairsPerPrompt, listener);
+        return new Collector(sampler, embedder, config, cacheRoot, pairsPerPrompt, concurrency, listener);
+    }
+
+    /**
+     * Prompts in flight at once (default 1). Worth raising for a remote endpoint, whose latency
+     * then overlaps; each prompt is cached as soon as it is done, in whatever order they finish.
+     */
+    public Collector withConcurrency(int prompts) {
+        if (prompts < 1) {
+            throw new IllegalArgumentException("concurrency must be >= 1 prompt in flight, got " + prompts);
+        }
+        return new Collector(sampler, embedder, config, cacheRoot, pairsPerPrompt, prompts, progress);
     }
 
     /** Preference pairs drawn per prompt for a {@link PreferenceTask} (default 2k). */
@@ -56,7 +76,7 @@ public final class Collector {
         if (pairs < 1) {
             throw new IllegalArgumentException("pairs per prompt must be >= 1, got " + pairs);
         }
-        return new Collector(sampler, embedder, config, cacheRoot, pairs, progress);
+        return new Collector(sampler, embedder, config, cacheRoot, pairs, concurrency, progress);
     }
 
     /** Samples, scores and embeds {@code prompts} of {@code task}. */
@@ -68,25 +88,73 @@ public final class Collector {
         SampleSet.Builder builder = SampleSet.builder(embedder.dim());
         try (SampleCache cache = cacheRoot == null ? null : SampleCache.open(cacheRoot, key(task))) {
             progress.onProgress(stage, 0, prompts.size());
-            for (int p = 0; p < prompts.size(); p++) {
-                Prompt prompt = prompts.get(p);
-                PromptSamples samples = samples(cache, task, prompt);
-                List<String> texts = samples.completions().stream().map(Completion::text).toList();
-                float[][] features = features(cache, prompt, texts);
-                int first = -1;
-                for (int i = 0; i < texts.size(); i++) {
-                    int row = builder.add(prompt.id(), prompt.text(), texts.get(i), samples.rewards()[i], features[i]);
-                    first = i == 0 ? row : first;
+            ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, prompts.size()));
+            try {
+                List<Future<Collected>> pending = new ArrayList<>();
+                for (Prompt prompt : prompts) {
+                    pending.add(pool.submit(() -> collect(cache, task, prompt)));
                 }
-                if (task instanceof PreferenceTask preferences && texts.size() >= 2) {
-                    for (int[] pair : preferences.pairs(prompt, texts, pairsPerPrompt, config.seed())) {
-                        builder.prefer(first + pair[0], first + pair[1]);
-                    }
+                for (int p = 0; p < prompts.size(); p++) {
+                    add(builder, task, prompts.get(p), result(pending.get(p), prompts.get(p)));
+                    progress.onProgress(stage, p + 1, prompts.size());
                 }
-                progress.onProgress(stage, p + 1, prompts.size());
+            } finally {
+                // On failure, prompts not yet started are dropped; finished ones are already cached.
+                pool.shutdownNow();
+                awaitQuietly(pool);
             }
         }
         return builder.build();
+    }
+
+    /** One prompt's samples, rewards and features. */
+    private record Collected(PromptSamples samples, List<String> texts, float[][] features) {
+    }
+
+    private Collected collect(SampleCache cache, Task task, Prompt prompt) throws IOException {
+        PromptSamples samples = samples(cache, task, prompt);
+        List<String> texts = samples.completions().stream().map(Completion::text).toList();
+        return new Collected(samples, texts, features(cache, prompt, texts));
+    }
+
+    private static Collected result(Future<Collected> future, Prompt prompt) throws IOException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("collecting interrupted at prompt " + prompt.id());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("collecting prompt " + prompt.id() + " failed: " + cause, cause);
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void add(SampleSet.Builder builder, Task task, Prompt prompt, Collected c) {
+        int first = -1;
+        for (int i = 0; i < c.texts().size(); i++) {
+            int row = builder.add(prompt.id(), prompt.text(), c.texts().get(i), c.samples().rewards()[i],
+                    c.features()[i]);
+            first = i == 0 ? row : first;
+        }
+        if (task instanceof PreferenceTask preferences && c.texts().size() >= 2) {
+            for (int[] pair : preferences.pairs(prompt, c.texts(), pairsPerPrompt, config.seed())) {
+                builder.prefer(first + pair[0], first + pair[1]);
+            }
+        }
     }
 
     /** Everything that determines the samples and rewards. */

@@ -121,6 +121,44 @@ class CollectorTest {
     }
 
     @Test
+    void promptsInFlightAreBoundedAndResultsKeepPromptOrder() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        Sampler slow = new Sampler() {
+            private final CountingSampler inner = new CountingSampler();
+
+            @Override
+            public String id() {
+                return "slow";
+            }
+
+            @Override
+            public List<Completion> sample(String prompt, SamplingConfig config) {
+                most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(prompt.startsWith("1") ? 150 : 30);  // the first prompt finishes last
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                inFlight.decrementAndGet();
+                return inner.sample(prompt, config);
+            }
+        };
+        List<Prompt> many = new ArrayList<>();
+        for (int i = 1; i <= 9; i++) {
+            many.add(new Prompt("p" + i, i + "+" + i + "="));
+        }
+        Task task = Tasks.of("many", many, List.of(new Prompt("t", "0+0=")), (p, c) -> 0);
+        SampleSet set = new Collector(slow, new LengthEmbedder(), SamplingConfig.of(2), null).withConcurrency(3)
+                .collect(task, many);
+        assertEquals(3, most.get(), "three prompts in flight at most, and at least");
+        assertEquals(many.stream().map(Prompt::id).toList(), set.promptIds());
+        assertEquals(2f, set.sample(2).features()[0], "row 2 belongs to prompt p2 (2+2=)");
+        assertThrows(IllegalArgumentException.class, () -> new Collector(slow, new LengthEmbedder(),
+                SamplingConfig.of(2), null).withConcurrency(0));
+    }
+
+    @Test
     void preferenceTasksAddPairsWithinEachPrompt() throws Exception {
         PreferenceTask preference = Tasks.preference(TASK, TASK::reward, 0.1);
         SampleSet set = new Collector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(6), null)
