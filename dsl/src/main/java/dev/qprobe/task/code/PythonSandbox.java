@@ -349,7 +349,8 @@ public final class PythonSandbox {
         String marker = "\n" + nonce + " ";
         int at = head.lastIndexOf(marker);
         String output = at >= 0 ? head.substring(0, at) : head;
-        boolean truncated = capture.truncated();
+        // The status line itself may be what pushed the output over the limit.
+        boolean truncated = capture.truncated() && at < 0;
         int inTail = tail.lastIndexOf(marker);
         if (timedOut) {
             return new Result(Outcome.TIMEOUT, "ran past the time limit of " + timeout.toMillis() + " ms",
