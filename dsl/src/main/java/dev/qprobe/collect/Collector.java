@@ -81,21 +81,43 @@ public final class Collector {
 
     /** Samples, scores and embeds {@code prompts} of {@code task}. */
     public SampleSet collect(Task task, List<Prompt> prompts) throws IOException {
+        List<Collected> collected = run("sampling and embedding", task, prompts,
+                (cache, prompt) -> collect(cache, task, prompt));
+        SampleSet.Builder builder = SampleSet.builder(embedder.dim());
+        for (int p = 0; p < prompts.size(); p++) {
+            add(builder, task, prompts.get(p), collected.get(p));
+        }
+        return builder.build();
+    }
+
+    /** Samples and scores {@code prompts} without embedding them: one entry per prompt, in order. */
+    public List<PromptSamples> sample(Task task, List<Prompt> prompts) throws IOException {
+        return run("sampling", task, prompts, (cache, prompt) -> samples(cache, task, prompt));
+    }
+
+    /** The work for one prompt, given the open cache (or null). */
+    @FunctionalInterface
+    private interface PerPrompt<T> {
+        T apply(SampleCache cache, Prompt prompt) throws IOException;
+    }
+
+    /** Runs {@code work} for every prompt, {@link #withConcurrency some} at a time, and returns results in prompt order. */
+    private <T> List<T> run(String what, Task task, List<Prompt> prompts, PerPrompt<T> work) throws IOException {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no prompts to collect for task " + task.name());
         }
-        String stage = "sampling " + config.k() + " x " + prompts.size() + " prompts";
-        SampleSet.Builder builder = SampleSet.builder(embedder.dim());
+        String stage = what + " " + config.k() + " x " + prompts.size() + " prompts";
+        List<T> results = new ArrayList<>(prompts.size());
         try (SampleCache cache = cacheRoot == null ? null : SampleCache.open(cacheRoot, key(task))) {
             progress.onProgress(stage, 0, prompts.size());
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, prompts.size()));
             try {
-                List<Future<Collected>> pending = new ArrayList<>();
+                List<Future<T>> pending = new ArrayList<>();
                 for (Prompt prompt : prompts) {
-                    pending.add(pool.submit(() -> collect(cache, task, prompt)));
+                    pending.add(pool.submit(() -> work.apply(cache, prompt)));
                 }
                 for (int p = 0; p < prompts.size(); p++) {
-                    add(builder, task, prompts.get(p), result(pending.get(p), prompts.get(p)));
+                    results.add(result(pending.get(p), prompts.get(p)));
                     progress.onProgress(stage, p + 1, prompts.size());
                 }
             } finally {
@@ -104,7 +126,7 @@ public final class Collector {
                 awaitQuietly(pool);
             }
         }
-        return builder.build();
+        return results;
     }
 
     /** One prompt's samples, rewards and features. */
@@ -117,7 +139,7 @@ public final class Collector {
         return new Collected(samples, texts, features(cache, prompt, texts));
     }
 
-    private static Collected result(Future<Collected> future, Prompt prompt) throws IOException {
+    private static <T> T result(Future<T> future, Prompt prompt) throws IOException {
         try {
             return future.get();
         } catch (InterruptedException e) {

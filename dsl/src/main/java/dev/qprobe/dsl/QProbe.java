@@ -1,0 +1,26 @@
+package dev.qprobe.dsl;
+
+import dev.qprobe.task.Task;
+
+/**
+ * The fluent entry point. Each step returns a new immutable value; sampling and embedding are
+ * cached on disk, so re-running a notebook cell is instant:
+ * <pre>{@code
+ * var run = QProbe.task(Tasks.arithmetic())
+ *         .model(Models.builtin())
+ *         .sample(48, 0.8)
+ *         .embed(Embed.hidden(-1))
+ *         .probe(Objective.PG, Objective.MSE, Objective.CE)
+ *         .select(Beta.standard());
+ * run.table();
+ * }</pre>
+ */
+public final class QProbe {
+    private QProbe() {
+    }
+
+    /** Starts an experiment on {@code task} (the built-in model unless {@code model(...)} says otherwise). */
+    public static Experiment task(Task task) {
+        return Experiment.of(task);
+    }
+}

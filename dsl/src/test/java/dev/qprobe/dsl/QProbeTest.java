@@ -1,0 +1,67 @@
+package dev.qprobe.dsl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.qprobe.task.ArithmeticTask;
+import dev.qprobe.task.Prompt;
+import dev.qprobe.task.Tasks;
+import dev.qprobe.train.Objective;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+/** The four verbs end to end on the built-in model and a small arithmetic task. */
+class QProbeTest {
+    private static final ArithmeticTask SMALL = ArithmeticTask.create(60, 30, 3);
+
+    @Test
+    void sampleEmbedProbeSelectOnTheBuiltinModel(@TempDir Path cache) {
+        Experiment experiment = QProbe.task(SMALL).model(Models.builtin()).cache(cache);
+        Samples samples = experiment.sample(16, 0.8);
+        assertEquals(60, samples.train().size());
+        assertTrue(samples.toString().contains("base rate"), samples.toString());
+        Features features = samples.embed(Embed.hidden(-1));
+        assertEquals(30 * 16, features.test().size());
+        Probes probes = features.probe(Objective.PG, Objective.MSE);
+        Results run = probes.select(Beta.of(0, 0.1));
+        Table table = run.table();
+        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "kl"), table.columnNames());
+        // k = 1, 2, 4, 8, 16 for 2 probes x 2 betas, one base row, 5 oracle rows.
+        assertEquals(5 * 2 * 2 + 1 + 5, table.rowCount());
+        var pg = run.results().get(0);
+        assertTrue(pg.reward(16, 0).value() > pg.base().value(), run.toString());
+        assertTrue(run.toString().startsWith("Results[30 test prompts"), run.toString());
+        assertTrue(probes.probe("PG").dim() == 96);
+
+        // A re-run of the same cell reads the cache: identical features.
+        Features again = QProbe.task(SMALL).cache(cache).sample(16, 0.8).embed(Embed.hidden(-1));
+        assertArrayEquals(features.train().features().array(), again.train().features().array());
+    }
+
+    @Test
+    void errorsSayWhatToDo(@TempDir Path cache) {
+        var tiny = Tasks.of("tiny", List.of(new Prompt("a", "1+1="), new Prompt("b", "2+3=")),
+                List.of(new Prompt("c", "4+4=")), (p, c) -> c.trim().length() / 10.0);
+        Samples samples = QProbe.task(tiny).cache(cache).sample(4, 0.8);
+        var early = assertThrows(IllegalStateException.class, () -> samples.select(Beta.standard()));
+        assertTrue(early.getMessage().contains("probe(Objective.PG"), early.getMessage());
+        var noFeatures = assertThrows(IllegalStateException.class, () -> samples.probe(Objective.PG));
+        assertTrue(noFeatures.getMessage().contains("embed("), noFeatures.getMessage());
+        Features features = samples.embed(Embed.hidden(-1));
+        assertThrows(IllegalStateException.class, () -> features.select(Beta.standard()));
+        var binary = assertThrows(IllegalArgumentException.class, () -> features.probe(Objective.CE));
+        assertTrue(binary.getMessage().contains("use MSE or PG"), binary.getMessage());
+        Probes probes = features.probe(Objective.MSE);
+        var tooBig = assertThrows(IllegalArgumentException.class, () -> probes.select(Beta.standard(), 1, 8));
+        assertTrue(tooBig.getMessage().contains("k = 8 exceeds the 4 samples drawn"), tooBig.getMessage());
+        var negative = assertThrows(IllegalArgumentException.class, () -> Beta.of(0, -0.5));
+        assertTrue(negative.getMessage().contains(">= 0"), negative.getMessage());
+        var api = assertThrows(UnsupportedOperationException.class, () -> samples.embed(Embed.api()));
+        assertTrue(api.getMessage().contains("Embed.hidden"), api.getMessage());
+    }
+}
