@@ -63,6 +63,38 @@ public final class Probe {
         return scores(FeatureMatrix.wrap(feature.clone(), 1, feature.length, "feature vector"))[0];
     }
 
+    /**
+     * Picks one of {@code candidates} (feature vectors of the completions of one prompt) with
+     * probability softmax(Q / beta); beta = 0 takes the highest Q (the first, on a tie). The
+     * production use of a trained probe: rerank fresh samples.
+     */
+    public int select(float[][] candidates, double beta, java.util.random.RandomGenerator rng) {
+        if (candidates.length == 0) {
+            throw new IllegalArgumentException("no candidates to select from");
+        }
+        float[] flat = new float[candidates.length * dim()];
+        for (int i = 0; i < candidates.length; i++) {
+            if (candidates[i].length != dim()) {
+                throw new IllegalArgumentException("candidate " + i + " has " + candidates[i].length
+                        + " features, the probe expects " + dim());
+            }
+            System.arraycopy(candidates[i], 0, flat, i * dim(), dim());
+        }
+        float[] q = scores(FeatureMatrix.wrap(flat, candidates.length, dim(), "candidates"));
+        double[] scores = new double[q.length];
+        for (int i = 0; i < q.length; i++) {
+            scores[i] = q[i];
+        }
+        if (beta == 0) {
+            int best = 0;
+            for (int i = 1; i < scores.length; i++) {
+                best = scores[i] > scores[best] ? i : best;
+            }
+            return best;
+        }
+        return dev.qprobe.select.Selection.choose(scores, beta, rng);
+    }
+
     @Override
     public String toString() {
         return "Probe[" + spec + ", " + dim() + " features, " + params.length + " parameters]";

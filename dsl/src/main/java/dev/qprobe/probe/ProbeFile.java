@@ -1,0 +1,109 @@
+package dev.qprobe.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A probe as one JSON file, readable from any language:
+ * <pre>
+ * {
+ *   "format": "qprobe-probe/1",
+ *   "spec": "linear" | "mlp(64)" | "mlp(64,32)",
+ *   "dim": d,
+ *   "mean": [d floats], "invStd": [d floats],          standardization z = (x - mean) * invStd
+ *   "parameters": [floats],                            layout in ProbeSpec's javadoc
+ *   "provenance": {"task": ..., "objective": ..., ...} strings describing what produced it
+ * }
+ * </pre>
+ * Floats are written in their shortest exact decimal form, so a probe reads back bit for bit.
+ */
+public final class ProbeFile {
+    public static final String FORMAT = "qprobe-probe/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProbeFile() {
+    }
+
+    /** A probe with the provenance it was saved with. */
+    public record Saved(Probe probe, Map<String, String> provenance) {
+    }
+
+    /** Writes atomically (temporary file, then rename). */
+    public static void write(Path file, Probe probe, Map<String, String> provenance) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("spec", probe.spec().toString());
+        root.put("dim", probe.dim());
+        root.set("mean", floats(probe.standardizer().mean()));
+        root.set("invStd", floats(probe.standardizer().invStd()));
+        root.set("parameters", floats(probe.parameters()));
+        ObjectNode prov = root.putObject("provenance");
+        provenance.forEach(prov::put);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static Saved read(Path file) throws IOException {
+        JsonNode root;
+        try {
+            root = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IOException(file + ": not a readable probe file: " + e.getMessage(), e);
+        }
+        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+            throw new IOException(file + ": not a probe file (expected \"format\": \"" + FORMAT + "\")");
+        }
+        try {
+            ProbeSpec spec = ProbeSpec.parse(root.path("spec").asText());
+            int dim = root.path("dim").asInt(-1);
+            float[] mean = floats(root, "mean", dim, file);
+            float[] invStd = floats(root, "invStd", dim, file);
+            float[] params = floats(root, "parameters", spec.parameterCount(Math.max(dim, 1)), file);
+            Map<String, String> provenance = new LinkedHashMap<>();
+            root.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
+            return new Saved(new Probe(spec, params, new Standardizer(mean, invStd)), provenance);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ArrayNode floats(float[] values) {
+        ArrayNode array = JSON.createArrayNode();
+        for (float v : values) {
+            array.add(v);
+        }
+        return array;
+    }
+
+    private static float[] floats(JsonNode root, String field, int expected, Path file) throws IOException {
+        JsonNode array = root.path(field);
+        if (!array.isArray() || array.size() != expected) {
+            throw new IOException(file + ": \"" + field + "\" must be an array of " + expected + " numbers, got "
+                    + (array.isArray() ? array.size() + " entries" : array.getNodeType()));
+        }
+        float[] out = new float[expected];
+        for (int i = 0; i < expected; i++) {
+            JsonNode v = array.get(i);
+            if (!v.isNumber() || !Float.isFinite(v.floatValue())) {
+                throw new IOException(file + ": \"" + field + "\"[" + i + "] is not a finite number: " + v);
+            }
+            out[i] = v.floatValue();
+        }
+        return out;
+    }
+}
