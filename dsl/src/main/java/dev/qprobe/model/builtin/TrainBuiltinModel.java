@@ -26,7 +26,9 @@ public final class TrainBuiltinModel {
     }
 
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args.length > 0 ? args[0] : "dsl/src/main/resources" + BuiltinModel.RESOURCE);
+        // The launcher passes the checkout's root, so the default lands in the source tree.
+        Path root = Path.of(System.getProperty("qprobe.root", "."));
+        Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("dsl/src/main/resources" + BuiltinModel.RESOURCE);
         ArithmeticTask task = ArithmeticTask.standard();
         GptConfig config = GptConfig.builtin();
         GptTraining.Settings settings = GptTraining.Settings.builtin();
