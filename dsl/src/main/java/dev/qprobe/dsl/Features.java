@@ -43,6 +43,14 @@ public final class Features {
         return embedderId;
     }
 
+    /**
+     * The same features with only {@code count} training prompts (a seeded choice): the
+     * data-limited regime. The test prompts stay the same.
+     */
+    public Features withTrainPrompts(int count, long seed) {
+        return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test);
+    }
+
     /** One linear probe per objective, trained with the default settings (AdamW, 150 epochs, lr 3e-3). */
     public Probes probe(Objective... objectives) {
         return probe(ProbeSpec.linear(), defaultTraining(), objectives);

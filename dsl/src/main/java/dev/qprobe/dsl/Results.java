@@ -1,13 +1,24 @@
 package dev.qprobe.dsl;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qprobe.eval.Estimate;
 import dev.qprobe.eval.EvaluationResult;
+import dev.qprobe.probe.Probe;
+import dev.qprobe.probe.ProbeFile;
+import dev.qprobe.train.TrainingResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import tech.tablesaw.api.Table;
 
 /** Selection evaluated on the test prompts: one result per probe, with the base rate and the oracle. */
 public final class Results {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Probes probes;
     private final List<EvaluationResult> results;
 
@@ -27,6 +38,55 @@ public final class Results {
     /** objective x k x beta -> reward with 95% CI and KL, plus base and oracle rows. */
     public Table table() {
         return EvaluationResult.combine(results);
+    }
+
+    /** What produced these results: task, model, sampling, features, probe, trainer, library version. */
+    public Map<String, String> provenance() {
+        return Provenance.of(probes);
+    }
+
+    /**
+     * Writes {@code results.csv}, {@code provenance.json} and one probe per objective under
+     * {@code probes/} (the {@link ProbeFile} format) into {@code directory}.
+     */
+    public Path save(Path directory) throws IOException {
+        Files.createDirectories(directory.resolve("probes"));
+        table().write().csv(directory.resolve("results.csv").toFile());
+        Map<String, String> provenance = provenance();
+        JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve("provenance.json").toFile(), provenance);
+        for (TrainingResult t : probes.training()) {
+            Map<String, String> p = new LinkedHashMap<>(provenance);
+            p.put("objective", t.objective());
+            ProbeFile.write(directory.resolve("probes").resolve(fileName(t.objective())), t.probe(), p);
+        }
+        return directory;
+    }
+
+    /** What {@link #save} wrote: the table, the provenance and the probes by objective. */
+    public record Saved(Table table, Map<String, String> provenance, Map<String, Probe> probes) {
+    }
+
+    /** Reads a directory written by {@link #save}. */
+    public static Saved load(Path directory) throws IOException {
+        Path csv = directory.resolve("results.csv");
+        if (!Files.isRegularFile(csv)) {
+            throw new IOException(directory + " holds no results.csv: not a saved Results directory");
+        }
+        Table table = Table.read().csv(csv.toFile());
+        Map<String, String> provenance = JSON.readValue(directory.resolve("provenance.json").toFile(),
+                new TypeReference<LinkedHashMap<String, String>>() { });
+        Map<String, Probe> probes = new LinkedHashMap<>();
+        try (var files = Files.list(directory.resolve("probes"))) {
+            for (Path f : files.sorted().toList()) {
+                ProbeFile.Saved saved = ProbeFile.read(f);
+                probes.put(saved.provenance().getOrDefault("objective", f.getFileName().toString()), saved.probe());
+            }
+        }
+        return new Saved(table, provenance, probes);
+    }
+
+    private static String fileName(String objective) {
+        return objective.replaceAll("[^A-Za-z0-9=.,-]", "_") + ".json";
     }
 
     /** The largest k evaluated. */

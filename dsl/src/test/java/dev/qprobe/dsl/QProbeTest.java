@@ -20,7 +20,7 @@ class QProbeTest {
     private static final ArithmeticTask SMALL = ArithmeticTask.create(60, 30, 3);
 
     @Test
-    void sampleEmbedProbeSelectOnTheBuiltinModel(@TempDir Path cache) {
+    void sampleEmbedProbeSelectOnTheBuiltinModel(@TempDir Path cache, @TempDir Path out) throws Exception {
         Experiment experiment = QProbe.task(SMALL).model(Models.builtin()).cache(cache);
         Samples samples = experiment.sample(16, 0.8);
         assertEquals(60, samples.train().size());
@@ -37,6 +37,24 @@ class QProbeTest {
         assertTrue(pg.reward(16, 0).value() > pg.base().value(), run.toString());
         assertTrue(run.toString().startsWith("Results[30 test prompts"), run.toString());
         assertTrue(probes.probe("PG").dim() == 96);
+
+        // Save and load: same table, same probes, provenance that says what produced them.
+        Results.Saved back = Results.load(run.save(out));
+        assertEquals(table.rowCount(), back.table().rowCount());
+        for (int i = 0; i < table.rowCount(); i++) {
+            assertEquals(table.doubleColumn("reward").get(i), back.table().numberColumn("reward").getDouble(i), 1e-12);
+        }
+        assertArrayEquals(probes.probe("PG").scores(features.test()),
+                back.probes().get(pg.label()).scores(features.test()));
+        assertEquals(SMALL.name(), back.provenance().get("task"));
+        assertEquals("16", back.provenance().get("k"));
+        assertTrue(back.provenance().get("features").contains("hidden(layer=-1"), back.provenance().toString());
+
+        // One call, one table: the data-limited regime.
+        Table sweep = Sweep.over("train_prompts", List.of(15, 60),
+                n -> features.withTrainPrompts(n, 0).probe(Objective.MSE).select(Beta.of(0)));
+        assertEquals(2 * (5 + 1 + 5), sweep.rowCount());
+        assertEquals("train_prompts", sweep.columnNames().get(0));
 
         // A re-run of the same cell reads the cache: identical features.
         Features again = QProbe.task(SMALL).cache(cache).sample(16, 0.8).embed(Embed.hidden(-1));
