@@ -43,7 +43,7 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
         try (InputStream in = BuiltinModel.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the built-in model's weights " + RESOURCE + " are not on the class path;"
-                        + " train them with: src/bin/qprobe train-builtin");
+                        + " train them with: src/bin/qprobe bench train-builtin");
             }
             return of(GptWeights.read(in, RESOURCE), defaultDevice());
         } catch (IOException e) {

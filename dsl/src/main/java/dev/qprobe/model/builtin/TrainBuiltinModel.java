@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Re-trains the shipped model from scratch: {@code src/bin/qprobe train-builtin [OUT_FILE]}. The
+ * Re-trains the shipped model from scratch: {@code src/bin/qprobe bench train-builtin [OUT_FILE]}. The
  * corpus is the arithmetic task's teacher completions on problems outside its train and test
  * prompts; everything is seeded, so the same code gives the same weights. Ends with a report of
  * the model's success rate on the task's test prompts, by strategy.
