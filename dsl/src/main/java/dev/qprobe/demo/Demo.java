@@ -72,7 +72,7 @@ public final class Demo {
             System.out.printf(Locale.ROOT, "model  %s on %s%ntask   %s%nsample k = 48, temperature %.1f, top-p %.2f; "
                     + "features %s; cache %s%n", model.id(), model.device(), task.name(), sampling.temperature(),
                     sampling.topP(), embedder.id(), cache);
-            Collector collector = new Collector(model, embedder, sampling, cache).withProgress(new ProgressBar());
+            Collector collector = new Collector(model, embedder, sampling, cache).withProgress(new ConsoleProgress());
             SampleSet train = collector.collect(task, task.trainPrompts());
             SampleSet test = collector.collect(task, task.testPrompts());
             System.out.printf(Locale.ROOT, "data   train %s%n       test  %s%n", train, test);
