@@ -10,6 +10,8 @@ import dev.qprobe.model.Embedder;
 import dev.qprobe.model.SamplingConfig;
 import dev.qprobe.model.builtin.BuiltinModel;
 import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.report.Chart;
+import dev.qprobe.report.Charts;
 import dev.qprobe.task.ArithmeticTask;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
@@ -20,7 +22,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import tech.tablesaw.api.Table;
 
@@ -94,17 +98,33 @@ public final class Demo {
         TrainerConfig config = TrainerConfig.defaults().withLearningRate(3e-3).withEpochs(150).withSeed(1);
         EvaluationGrid grid = EvaluationGrid.defaults().withRepeats(4);
         List<EvaluationResult> results = new ArrayList<>();
+        List<TrainingResult> training = new ArrayList<>();
         for (Objective objective : List.of(Objective.PG, Objective.MSE, Objective.CE, Objective.PAIRWISE)) {
             TrainingResult trained = new Trainer(config).train(split.train(), ProbeSpec.linear(), objective,
                     progress(objective.name()));
             System.out.printf(Locale.ROOT, "\rtrain  %-16s loss %.4f -> %.4f in %.2f s          %n", objective.name(),
                     trained.lossCurve()[0], trained.finalLoss(), trained.seconds());
+            training.add(trained);
             results.add(Evaluation.evaluate(objective.name(), split.test(), trained.probe().scores(split.test()), grid));
         }
 
         printSummary(results);
         Table table = EvaluationResult.combine(results);
         write(table, out.resolve("results.csv"));
+        Map<String, Chart> charts = new LinkedHashMap<>();
+        charts.put("reward-vs-k", Charts.rewardVsK(results, 0));
+        charts.put("reward-vs-beta", Charts.rewardVsBeta(results, 48));
+        charts.put("reward-vs-kl", Charts.rewardVsKl(results, 48));
+        charts.put("loss", Charts.lossCurves(training));
+        try {
+            for (Map.Entry<String, Chart> c : charts.entrySet()) {
+                c.getValue().savePng(out.resolve(c.getKey() + ".png"));
+                c.getValue().saveSvg(out.resolve(c.getKey() + ".svg"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write charts to " + out + ": " + e.getMessage(), e);
+        }
+        System.out.printf(Locale.ROOT, "charts %s -> %s (.png and .svg)%n", charts.keySet(), out);
         System.out.printf(Locale.ROOT, "%nfull table (%d rows: method x k x beta, with 95%% bootstrap CIs and KL) -> %s%n",
                 table.rowCount(), out.resolve("results.csv"));
         return results;

@@ -6,6 +6,8 @@ import dev.qprobe.eval.Estimate;
 import dev.qprobe.eval.EvaluationResult;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeFile;
+import dev.qprobe.report.Chart;
+import dev.qprobe.report.Charts;
 import dev.qprobe.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -40,18 +42,57 @@ public final class Results {
         return EvaluationResult.combine(results);
     }
 
+    /** Expected reward vs k for argmax selection, one line per probe, with the base rate and the oracle. */
+    public Chart chart() {
+        return Charts.rewardVsK(results, 0);
+    }
+
+    /** Expected reward vs k at selection temperature {@code beta}. */
+    public Chart chart(double beta) {
+        return Charts.rewardVsK(results, beta);
+    }
+
+    /** Expected reward vs beta at the largest k. */
+    public Chart betaChart() {
+        return Charts.rewardVsBeta(results, maxK());
+    }
+
+    /** The reward-vs-KL frontier at the largest k. */
+    public Chart klChart() {
+        return Charts.rewardVsKl(results, maxK());
+    }
+
+    /** The probes' training loss per epoch. */
+    public Chart lossChart() {
+        return Charts.lossCurves(probes.training());
+    }
+
     /** What produced these results: task, model, sampling, features, probe, trainer, library version. */
     public Map<String, String> provenance() {
         return Provenance.of(probes);
     }
 
     /**
-     * Writes {@code results.csv}, {@code provenance.json} and one probe per objective under
-     * {@code probes/} (the {@link ProbeFile} format) into {@code directory}.
+     * Writes {@code results.csv}, {@code provenance.json}, the charts (reward vs k, vs beta, vs
+     * KL, loss curves) as PNG and SVG, and one probe per objective under {@code probes/} (the
+     * {@link ProbeFile} format) into {@code directory}.
      */
     public Path save(Path directory) throws IOException {
         Files.createDirectories(directory.resolve("probes"));
         table().write().csv(directory.resolve("results.csv").toFile());
+        Map<String, Chart> charts = new LinkedHashMap<>();
+        charts.put("reward-vs-k", chart());
+        if (results.get(0).grid().betas().length > 1) {
+            charts.put("reward-vs-beta", betaChart());
+        }
+        if (maxK() > 1) {
+            charts.put("reward-vs-kl", klChart());
+        }
+        charts.put("loss", lossChart());
+        for (Map.Entry<String, Chart> c : charts.entrySet()) {
+            c.getValue().savePng(directory.resolve(c.getKey() + ".png"));
+            c.getValue().saveSvg(directory.resolve(c.getKey() + ".svg"));
+        }
         Map<String, String> provenance = provenance();
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve("provenance.json").toFile(), provenance);
         for (TrainingResult t : probes.training()) {

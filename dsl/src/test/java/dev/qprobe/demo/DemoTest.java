@@ -34,6 +34,7 @@ class DemoTest {
         assertTrue(oracle.doubleColumn("reward").get(0) > 0.95, "best-of-48 almost always holds a right answer");
         Table pg = table.where(table.stringColumn("method").startsWith("PG")
                 .and(table.intColumn("k").isEqualTo(48)).and(table.doubleColumn("beta").isEqualTo(0)));
+        assertTrue(java.nio.file.Files.size(out.resolve("reward-vs-k.png")) > 1000, "the chart is written");
         assertTrue(pg.doubleColumn("ci_low").get(0) > base.doubleColumn("ci_high").get(0),
                 "PG at k = 48 must beat the base outside both 95% CIs:\n" + printed);
     }

@@ -38,6 +38,9 @@ class QProbeTest {
         assertTrue(run.toString().startsWith("Results[30 test prompts"), run.toString());
         assertTrue(probes.probe("PG").dim() == 96);
 
+        var chart = run.chart();
+        assertEquals(800, chart.image().getWidth());
+        assertTrue(chart.svg().contains("PG(k=8,beta=1)"), "the legend names the probes");
         // Save and load: same table, same probes, provenance that says what produced them.
         Results.Saved back = Results.load(run.save(out));
         assertEquals(table.rowCount(), back.table().rowCount());
@@ -47,6 +50,10 @@ class QProbeTest {
         assertArrayEquals(probes.probe("PG").scores(features.test()),
                 back.probes().get(pg.label()).scores(features.test()));
         assertEquals(SMALL.name(), back.provenance().get("task"));
+        for (String file : List.of("reward-vs-k.png", "reward-vs-k.svg", "reward-vs-beta.png", "reward-vs-kl.svg",
+                "loss.png")) {
+            assertTrue(java.nio.file.Files.size(out.resolve(file)) > 1000, file);
+        }
         assertEquals("16", back.provenance().get("k"));
         assertTrue(back.provenance().get("features").contains("hidden(layer=-1"), back.provenance().toString());
 
