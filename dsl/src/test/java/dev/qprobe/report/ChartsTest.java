@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -302,21 +301,6 @@ class ChartsTest {
     void chartsRenderHeadless() {
         Charts.rewardVsK(evaluated, 0).image();
         assertEquals("true", System.getProperty("java.awt.headless"));
-    }
-
-    /** Writes one PNG of each chart for a person to look at: mvn test -Dqprobe.charts.dir=/tmp/qprobe-charts. */
-    @Test
-    void writesExamplesWhenAskedTo() throws IOException {
-        String dir = System.getProperty("qprobe.charts.dir");
-        Assumptions.assumeTrue(dir != null, "set -Dqprobe.charts.dir to write example charts");
-        String[] names = {"reward-vs-k", "reward-vs-beta", "reward-vs-kl", "reward-vs-training-prompts",
-            "loss-curves", "lines", "lines-log-x"};
-        int i = 0;
-        for (Chart chart : everyChart().keySet()) {
-            chart.savePng(Path.of(dir, names[i] + ".png"));
-            chart.saveSvg(Path.of(dir, names[i] + ".svg"));
-            i++;
-        }
     }
 
     private static void assertMessage(Executable call, String expected) {
