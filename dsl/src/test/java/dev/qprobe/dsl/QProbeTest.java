@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qprobe.task.ArithmeticTask;
+import dev.qprobe.task.PreferenceTask;
 import dev.qprobe.task.Prompt;
 import dev.qprobe.task.Tasks;
 import dev.qprobe.train.Objective;
@@ -66,6 +67,17 @@ class QProbeTest {
         // A re-run of the same cell reads the cache: identical features.
         Features again = QProbe.task(SMALL).cache(cache).sample(16, 0.8).embed(Embed.hidden(-1));
         assertArrayEquals(features.train().features().array(), again.train().features().array());
+    }
+
+    @Test
+    void pairwiseProbeLearnsFromPreferencePairsAndIsScoredByTheHiddenReward(@TempDir Path cache) {
+        PreferenceTask preferences = PreferenceTask.arithmetic(SMALL, 0.1);
+        Features features = QProbe.task(preferences).cache(cache).sample(16, 0.8).embed(Embed.hidden(-1));
+        assertTrue(features.train().pairs().size() >= 60 * 16, "2k pairs per prompt: " + features.train());
+        Results run = features.probe(Objective.PAIRWISE).select(Beta.of(0));
+        var pairwise = run.results().get(0);
+        // The hidden reward (right answer, plus 0.1 for shown work) is what selection is scored on.
+        assertTrue(pairwise.reward(16, 0).value() > pairwise.base().value() + 0.2, run.toString());
     }
 
     @Test
