@@ -7,11 +7,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
+/** {@code qprobe shell}: the JDK's jshell with the library on its class path and {@link #IMPORTS} imported. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = "JShell with the library on the class path and the DSL imported, for quick ablations.")
-final class ShellCommand implements Callable<Integer> {
-    /** What a JShell session starts with: the DSL and its vocabulary. */
-    static final List<String> IMPORTS = List.of("dev.qprobe.dsl.*", "dev.qprobe.task.*", "dev.qprobe.train.*",
+public final class ShellCommand implements Callable<Integer> {
+    /** What a JShell session starts with: the DSL and its vocabulary (also the notebook kernel's). */
+    public static final List<String> IMPORTS = List.of("dev.qprobe.dsl.*", "dev.qprobe.task.*", "dev.qprobe.train.*",
             "dev.qprobe.probe.*", "dev.qprobe.data.*", "dev.qprobe.eval.*", "dev.qprobe.model.*", "dev.qprobe.io.*",
             "java.nio.file.*", "tech.tablesaw.api.*");
 
