@@ -1,0 +1,123 @@
+package dev.qprobe.kernel;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
+
+/**
+ * Starts the kernel as Jupyter does: {@code KernelMain <connection file>}. Binds only to the
+ * transport and address of the connection file and runs until a {@code shutdown_request}.
+ * Exits with status 2 if the connection file is missing or malformed.
+ */
+public final class KernelMain {
+    private static final List<String> PORTS = List.of("shell_port", "iopub_port", "stdin_port", "control_port",
+            "hb_port");
+
+    private KernelMain() {
+    }
+
+    /** Thrown for a connection file that cannot be used; the message names the file and the problem. */
+    static final class BadConnectionFile extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadConnectionFile(Path file, String problem) {
+            super("connection file " + file + ": " + problem);
+        }
+    }
+
+    /**
+     * Runs the kernel.
+     *
+     * @param args the connection file's path
+     */
+    public static void main(String[] args) {
+        if (args.length != 1) {
+            System.err.println("usage: KernelMain <connection file>");
+            System.exit(2);
+        }
+        KernelConnectionProperties properties;
+        try {
+            properties = readConnectionFile(Path.of(args[0]));
+        } catch (BadConnectionFile e) {
+            System.err.println("qprobe kernel: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            run(properties, JShellEvaluator.withDsl());
+        } catch (GeneralSecurityException e) {
+            System.err.println("qprobe kernel: connection file " + args[0] + ": " + e.getMessage());
+            System.exit(2);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Serves {@code properties}' channels with a {@link QProbeKernel} around {@code evaluator} until
+     * a client asks for shutdown.
+     *
+     * @throws GeneralSecurityException if the signature scheme or key is unusable
+     */
+    static void run(KernelConnectionProperties properties, JShellEvaluator evaluator)
+            throws GeneralSecurityException {
+        GuardedConnection connection = new GuardedConnection(properties);
+        QProbeKernel kernel = new QProbeKernel(evaluator);
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        connection.waitUntilClose();
+    }
+
+    /** Reads and checks a connection file, saying what is wrong with it. */
+    static KernelConnectionProperties readConnectionFile(Path file) throws BadConnectionFile {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadConnectionFile(file, Files.exists(file) ? "cannot be read (" + e + ")" : "does not exist");
+        }
+        JsonObject json;
+        try {
+            JsonElement element = JsonParser.parseString(text);
+            if (!element.isJsonObject()) {
+                throw new BadConnectionFile(file, "is not a JSON object");
+            }
+            json = element.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new BadConnectionFile(file, "is not valid JSON (" + e.getMessage() + ")");
+        }
+        for (String field : List.of("transport", "ip", "key", "signature_scheme")) {
+            if (!json.has(field) || !json.get(field).isJsonPrimitive()) {
+                throw new BadConnectionFile(file, "has no string \"" + field + "\"");
+            }
+        }
+        for (String port : PORTS) {
+            int value;
+            try {
+                value = json.get(port).getAsInt();
+            } catch (RuntimeException e) {
+                throw new BadConnectionFile(file, "has no number \"" + port + "\"");
+            }
+            if (value < 1 || value > 65535) {
+                throw new BadConnectionFile(file, "\"" + port + "\" is " + value + ", not a port from 1 to 65535");
+            }
+        }
+        String transport = json.get("transport").getAsString();
+        if (!transport.equals("tcp")) {
+            // JJava writes every address as transport://ip:port, which is not how Jupyter names ipc endpoints.
+            throw new BadConnectionFile(file, "transport \"" + transport + "\" is not supported, only tcp");
+        }
+        String scheme = json.get("signature_scheme").getAsString();
+        if (!json.get("key").getAsString().isEmpty() && !scheme.equals("hmac-sha256")) {
+            throw new BadConnectionFile(file, "signature scheme \"" + scheme + "\" is not hmac-sha256");
+        }
+        return KernelConnectionProperties.parse(text);
+    }
+}

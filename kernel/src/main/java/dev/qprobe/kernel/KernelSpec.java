@@ -1,0 +1,116 @@
+package dev.qprobe.kernel;
+
+import com.google.gson.GsonBuilder;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes and removes Jupyter kernelspecs: a directory with {@code kernel.json}, which tells
+ * Jupyter how to start {@link KernelMain}, and a 64x64 logo.
+ */
+public final class KernelSpec {
+    /** The name Jupyter shows in its kernel menu. */
+    public static final String DISPLAY_NAME = "Java (Q-probe)";
+
+    private KernelSpec() {
+    }
+
+    /**
+     * Writes the kernelspec {@code kernelsDir/name}, replacing one that is there. The kernel
+     * starts with this JVM's {@code java} and class path.
+     *
+     * @param kernelsDir a Jupyter kernels directory, e.g. {@code ~/.local/share/jupyter/kernels}
+     * @param name       the kernelspec's name, a directory name
+     * @return the kernelspec directory
+     */
+    public static Path install(Path kernelsDir, String name) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return install(kernelsDir, name, java, System.getProperty("java.class.path"));
+    }
+
+    /**
+     * Writes the kernelspec {@code kernelsDir/name} for a given {@code java} and class path.
+     *
+     * @return the kernelspec directory
+     */
+    public static Path install(Path kernelsDir, String name, String java, String classPath) throws IOException {
+        Path dir = kernelsDir.resolve(checkName(name));
+        Files.createDirectories(dir);
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("argv", argv(java, classPath));
+        spec.put("display_name", DISPLAY_NAME);
+        spec.put("language", "java");
+        // A SIGINT would end the JVM; as a message it stops just the cell.
+        spec.put("interrupt_mode", "message");
+        spec.put("metadata", Map.of("debugger", false));
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(spec);
+        Files.writeString(dir.resolve("kernel.json"), json + "\n", StandardCharsets.UTF_8);
+        ImageIO.write(logo(), "png", dir.resolve("logo-64x64.png").toFile());
+        return dir;
+    }
+
+    /** The command line of the kernel; Jupyter puts the connection file's path for {@code {connection_file}}. */
+    static List<String> argv(String java, String classPath) {
+        return List.of(java, "--add-modules=jdk.incubator.vector", "-cp", classPath, KernelMain.class.getName(),
+                "{connection_file}");
+    }
+
+    /**
+     * Removes the kernelspec {@code kernelsDir/name} and everything in it.
+     *
+     * @return false if there was none
+     */
+    public static boolean uninstall(Path kernelsDir, String name) throws IOException {
+        Path dir = kernelsDir.resolve(checkName(name));
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        return true;
+    }
+
+    /** Jupyter allows letters, digits, '.', '_' and '-' in kernel names; this also keeps us inside kernelsDir. */
+    private static String checkName(String name) {
+        if (!name.matches("[A-Za-z0-9._-]+") || name.matches("\\.+") || name.contains(File.separator)) {
+            throw new IllegalArgumentException("not a kernel name: " + name);
+        }
+        return name;
+    }
+
+    /** A "Q" with a probe line through it, drawn here so no binary lives in the repository; no text, so no fonts needed. */
+    static BufferedImage logo() {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setColor(new Color(0x1f, 0x4e, 0x79));
+            g.fillRoundRect(0, 0, 64, 64, 14, 14);
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.drawOval(12, 10, 36, 36);
+            g.setColor(new Color(0xf0, 0xa2, 0x02));
+            g.drawLine(36, 36, 52, 54);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+}

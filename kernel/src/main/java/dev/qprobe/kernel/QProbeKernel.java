@@ -1,0 +1,160 @@
+package dev.qprobe.kernel;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.qprobe.Version;
+import dev.qprobe.kernel.EvalResult.CellError;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.JupyterIO;
+import org.dflib.jjava.jupyter.kernel.LanguageInfo;
+import org.dflib.jjava.jupyter.kernel.ReplacementOptions;
+import org.dflib.jjava.jupyter.kernel.comm.CommManager;
+import org.dflib.jjava.jupyter.kernel.display.DisplayData;
+import org.dflib.jjava.jupyter.kernel.display.Renderer;
+import org.dflib.jjava.jupyter.kernel.util.StringStyler;
+import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishError;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
+import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
+import org.dflib.jjava.jupyter.messages.publish.PublishStream;
+import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
+import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
+import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+
+/**
+ * The Jupyter kernel: JJava's {@link BaseKernel} does the messaging (protocol 5.3), a
+ * {@link JShellEvaluator} runs the cells.
+ *
+ * <p>A cell's output goes to the client as {@code stream} messages while it runs, its value as
+ * an {@code execute_result} with the MIME bundle of {@link Display}, and a failure as an
+ * {@code error} message and an error {@code execute_reply} carrying the {@link CellError}'s
+ * name, message and trace. An {@code interrupt_request} stops the running cell; a
+ * {@code shutdown_request}, with or without restart, ends the engine (the client starts a new
+ * kernel process for a restart).
+ */
+public final class QProbeKernel extends BaseKernel {
+    private final JShellEvaluator evaluator;
+
+    /**
+     * A kernel around {@code evaluator}, which it closes on shutdown.
+     *
+     * @param evaluator runs the cells, e.g. {@link JShellEvaluator#withDsl}
+     */
+    public QProbeKernel(JShellEvaluator evaluator) {
+        super("qprobe", Version.get(), languageInfo(), List.of(), null, new JupyterIO(UTF_8), new CommManager(),
+                new Renderer(), null, null, false, new StringStyler.Builder().build());
+        this.evaluator = evaluator;
+    }
+
+    private static LanguageInfo languageInfo() {
+        // Cells compile with the JDK the kernel runs on, so that is the language version.
+        return new LanguageInfo.Builder("java")
+                .version(String.valueOf(Runtime.version().feature()))
+                .mimetype("text/x-java-source")
+                .fileExtension(".jshell")
+                .pygments("java")
+                .codemirror("text/x-java")
+                .build();
+    }
+
+    /** Names Q-probe, its version and the JDK. */
+    @Override
+    public String getBanner() {
+        return "Q-probe " + Version.get() + " (qprobe): Java " + Runtime.version() + " in JShell";
+    }
+
+    /**
+     * Runs a cell, streaming its output to the client as it is written. Replaces JJava's version,
+     * which evaluates in this JVM with {@code System.out} redirected; ours runs in the engine's JVM.
+     */
+    @Override
+    protected synchronized void handleExecuteRequest(ShellReplyEnvironment env, Message<ExecuteRequest> message) {
+        commManager.setMessageContext(message);
+        ExecuteRequest request = message.getContent();
+        String code = request.getCode() == null ? "" : request.getCode();
+        boolean silent = request.isSilent();
+        int count = silent ? executionCount.get() : executionCount.getAndIncrement();
+        env.setBusyDeferIdle();
+        if (!silent) {
+            env.publish(new PublishExecuteInput(code, count));
+        }
+        Consumer<String> out = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text));
+        Consumer<String> err = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text));
+        EvalResult result = evaluator.eval(code, out, err);
+        if (result.error().isPresent()) {
+            CellError e = result.error().get();
+            env.publish(new PublishError(e.name(), e.message(), e.trace()));
+            ErrorReply reply = new ErrorReply(e.name(), e.message(), e.trace());
+            reply.setExecutionCount(count);
+            env.defer().replyError(ExecuteReply.MESSAGE_TYPE.error(), reply);
+            return;
+        }
+        if (!silent && !result.display().isEmpty()) {
+            env.publish(new PublishExecuteResult(count, bundle(result.display())));
+        }
+        env.defer().reply(new ExecuteReply(count, Map.of()));
+    }
+
+    private static DisplayData bundle(Map<String, Object> mime) {
+        DisplayData data = new DisplayData();
+        mime.forEach(data::putData);
+        return data;
+    }
+
+    /**
+     * Runs a cell for JJava's extensions and magics (cells from the client go through
+     * {@link #handleExecuteRequest}): its value rendered, or null without one.
+     *
+     * @throws IllegalStateException if the cell fails
+     */
+    @Override
+    public Object evalRaw(String source) {
+        EvalResult result = evaluator.eval(source);
+        if (result.error().isPresent()) {
+            CellError e = result.error().get();
+            throw new IllegalStateException(e.name() + ": " + e.message());
+        }
+        return result.display().isEmpty() ? null : bundle(result.display());
+    }
+
+    /** The signature and javadoc summary at {@code at} as text, or null if nothing is known there. */
+    @Override
+    public DisplayData inspect(String code, int at, boolean extraDetail) {
+        return evaluator.inspect(code, at).map(DisplayData::new).orElse(null);
+    }
+
+    /** JShell's completions at {@code at}. */
+    @Override
+    public ReplacementOptions complete(String code, int at) {
+        Completion c = evaluator.complete(code, at);
+        return new ReplacementOptions(c.matches(), c.start(), c.end());
+    }
+
+    /** {@code complete}, {@code invalid}, or an empty indent for code that needs more lines. */
+    @Override
+    public String isComplete(String code) {
+        return switch (evaluator.isComplete(code)) {
+            case COMPLETE -> IS_COMPLETE_YES;
+            case INVALID -> IS_COMPLETE_BAD;
+            case INCOMPLETE -> "";
+        };
+    }
+
+    /** Stops the running cell (kernel.json asks for interrupts as messages: a signal would end the JVM). */
+    @Override
+    public void interrupt() {
+        evaluator.interrupt();
+    }
+
+    /** Ends the engine's JVM; the connection closes next, and the process ends. */
+    @Override
+    public void onShutdown(boolean isRestarting) {
+        evaluator.interrupt();
+        evaluator.close();
+        super.onShutdown(isRestarting);
+    }
+}
