@@ -79,26 +79,37 @@ public final class Collector {
         return new Collector(sampler, embedder, config, cacheRoot, pairs, concurrency, progress);
     }
 
-    /** Samples, scores and embeds {@code prompts} of {@code task}. */
+    /** Samples, scores and embeds {@code prompts} of {@code task}, one pass per prompt. */
     public SampleSet collect(Task task, List<Prompt> prompts) throws IOException {
-        List<Collected> collected = run("sampling and embedding", task, prompts,
-                (cache, prompt) -> collect(cache, task, prompt));
-        SampleSet.Builder builder = SampleSet.builder(embedder.dim());
-        for (int p = 0; p < prompts.size(); p++) {
-            add(builder, task, prompts.get(p), collected.get(p));
-        }
-        return builder.build();
+        List<Collected> collected = run("sampling and embedding", task, prompts, (cache, p) -> {
+            PromptSamples samples = samples(cache, task, prompts.get(p));
+            return new Collected(samples, features(cache, prompts.get(p), samples));
+        });
+        return build(task, prompts, collected);
     }
 
     /** Samples and scores {@code prompts} without embedding them: one entry per prompt, in order. */
     public List<PromptSamples> sample(Task task, List<Prompt> prompts) throws IOException {
-        return run("sampling", task, prompts, (cache, prompt) -> samples(cache, task, prompt));
+        return run("sampling", task, prompts, (cache, p) -> samples(cache, task, prompts.get(p)));
+    }
+
+    /**
+     * Embeds samples already drawn (by {@link #sample}), one entry per prompt, without asking the
+     * sampler again.
+     */
+    public SampleSet embed(Task task, List<Prompt> prompts, List<PromptSamples> samples) throws IOException {
+        if (samples.size() != prompts.size()) {
+            throw new IllegalArgumentException(samples.size() + " sample lists for " + prompts.size() + " prompts");
+        }
+        List<Collected> collected = run("embedding", task, prompts,
+                (cache, p) -> new Collected(samples.get(p), features(cache, prompts.get(p), samples.get(p))));
+        return build(task, prompts, collected);
     }
 
     /** The work for one prompt, given the open cache (or null). */
     @FunctionalInterface
     private interface PerPrompt<T> {
-        T apply(SampleCache cache, Prompt prompt) throws IOException;
+        T apply(SampleCache cache, int prompt) throws IOException;
     }
 
     /** Runs {@code work} for every prompt, {@link #withConcurrency some} at a time, and returns results in prompt order. */
@@ -113,7 +124,8 @@ public final class Collector {
             ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, prompts.size()));
             try {
                 List<Future<T>> pending = new ArrayList<>();
-                for (Prompt prompt : prompts) {
+                for (int p = 0; p < prompts.size(); p++) {
+                    int prompt = p;
                     pending.add(pool.submit(() -> work.apply(cache, prompt)));
                 }
                 for (int p = 0; p < prompts.size(); p++) {
@@ -130,13 +142,11 @@ public final class Collector {
     }
 
     /** One prompt's samples, rewards and features. */
-    private record Collected(PromptSamples samples, List<String> texts, float[][] features) {
+    private record Collected(PromptSamples samples, float[][] features) {
     }
 
-    private Collected collect(SampleCache cache, Task task, Prompt prompt) throws IOException {
-        PromptSamples samples = samples(cache, task, prompt);
-        List<String> texts = samples.completions().stream().map(Completion::text).toList();
-        return new Collected(samples, texts, features(cache, prompt, texts));
+    private static List<String> texts(PromptSamples samples) {
+        return samples.completions().stream().map(Completion::text).toList();
     }
 
     private static <T> T result(Future<T> future, Prompt prompt) throws IOException {
@@ -165,18 +175,25 @@ public final class Collector {
         }
     }
 
-    private void add(SampleSet.Builder builder, Task task, Prompt prompt, Collected c) {
-        int first = -1;
-        for (int i = 0; i < c.texts().size(); i++) {
-            int row = builder.add(prompt.id(), prompt.text(), c.texts().get(i), c.samples().rewards()[i],
-                    c.features()[i]);
-            first = i == 0 ? row : first;
-        }
-        if (task instanceof PreferenceTask preferences && c.texts().size() >= 2) {
-            for (int[] pair : preferences.pairs(prompt, c.texts(), pairsPerPrompt, config.seed())) {
-                builder.prefer(first + pair[0], first + pair[1]);
+    private SampleSet build(Task task, List<Prompt> prompts, List<Collected> collected) {
+        SampleSet.Builder builder = SampleSet.builder(embedder.dim());
+        for (int p = 0; p < prompts.size(); p++) {
+            Prompt prompt = prompts.get(p);
+            Collected c = collected.get(p);
+            List<String> texts = texts(c.samples());
+            int first = -1;
+            for (int i = 0; i < texts.size(); i++) {
+                int row = builder.add(prompt.id(), prompt.text(), texts.get(i), c.samples().rewards()[i],
+                        c.features()[i]);
+                first = i == 0 ? row : first;
+            }
+            if (task instanceof PreferenceTask preferences && texts.size() >= 2) {
+                for (int[] pair : preferences.pairs(prompt, texts, pairsPerPrompt, config.seed())) {
+                    builder.prefer(first + pair[0], first + pair[1]);
+                }
             }
         }
+        return builder.build();
     }
 
     /** Everything that determines the samples and rewards. */
@@ -199,7 +216,8 @@ public final class Collector {
         return new PromptSamples(completions, rewards);
     }
 
-    private float[][] features(SampleCache cache, Prompt prompt, List<String> texts) throws IOException {
+    private float[][] features(SampleCache cache, Prompt prompt, PromptSamples samples) throws IOException {
+        List<String> texts = texts(samples);
         if (cache != null) {
             Optional<float[][]> cached = cache.features(prompt.id(), embedder.id());
             if (cached.isPresent()) {

@@ -50,8 +50,10 @@ public final class Samples {
         Embedder embedder = source.on(experiment.model());
         var collector = experiment.collector(config, embedder);
         try {
-            SampleSet trainSet = collector.collect(experiment.task(), experiment.task().trainPrompts());
-            SampleSet testSet = collector.collect(experiment.task(), experiment.task().testPrompts());
+            // Embed the samples this value holds: never ask the model again (an API would bill it,
+            // and a server that ignores the seed would hand back other completions).
+            SampleSet trainSet = collector.embed(experiment.task(), experiment.task().trainPrompts(), train);
+            SampleSet testSet = collector.embed(experiment.task(), experiment.task().testPrompts(), test);
             return new Features(this, source, embedder.id(), trainSet, testSet);
         } catch (IOException e) {
             throw new UncheckedIOException("embedding failed: " + e.getMessage(), e);

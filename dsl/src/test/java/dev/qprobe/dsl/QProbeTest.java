@@ -81,6 +81,47 @@ class QProbeTest {
     }
 
     @Test
+    void embeddingUsesTheSamplesDrawnAndDoesNotSampleAgain() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        dev.qprobe.model.Sampler counting = new dev.qprobe.model.Sampler() {
+            @Override
+            public String id() {
+                return "counting";
+            }
+
+            @Override
+            public List<dev.qprobe.model.Completion> sample(String prompt, dev.qprobe.model.SamplingConfig config) {
+                int call = calls.incrementAndGet();
+                return java.util.stream.IntStream.range(0, config.k())
+                        .mapToObj(i -> new dev.qprobe.model.Completion(call + "-" + i, 1, true)).toList();
+            }
+        };
+        dev.qprobe.model.Embedder lengths = new dev.qprobe.model.Embedder() {
+            @Override
+            public String id() {
+                return "lengths";
+            }
+
+            @Override
+            public int dim() {
+                return 1;
+            }
+
+            @Override
+            public float[][] embed(String prompt, List<String> completions) {
+                return completions.stream().map(c -> new float[] {c.length()}).toArray(float[][]::new);
+            }
+        };
+        var tiny = Tasks.of("tiny", List.of(new Prompt("a", "1+1="), new Prompt("b", "2+3=")),
+                List.of(new Prompt("c", "4+4=")), (p, c) -> c.endsWith("-0") ? 1 : 0);
+        Samples samples = QProbe.task(tiny).model(Models.of(counting)).noCache().sample(4, 0.8);
+        assertEquals(3, calls.get());
+        Features features = samples.embed(Embed.of(lengths));
+        assertEquals(3, calls.get(), "embed() must not sample again");
+        assertEquals("3-0", features.test().sample(0).completion(), "the completions embedded are the ones drawn");
+    }
+
+    @Test
     void errorsSayWhatToDo(@TempDir Path cache) {
         var tiny = Tasks.of("tiny", List.of(new Prompt("a", "1+1="), new Prompt("b", "2+3=")),
                 List.of(new Prompt("c", "4+4=")), (p, c) -> c.trim().length() / 10.0);
