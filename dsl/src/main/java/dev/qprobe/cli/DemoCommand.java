@@ -2,8 +2,6 @@ package dev.qprobe.cli;
 
 import dev.qprobe.demo.Demo;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,12 +21,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> args = new ArrayList<>();
-        if (synthetic) {
-            args.add("--synthetic");
-        }
-        args.add(out.toString());
-        Demo.main(args.toArray(String[]::new));
+        Demo.run(synthetic, out);
         return 0;
     }
 }

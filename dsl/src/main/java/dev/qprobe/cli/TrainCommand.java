@@ -141,11 +141,6 @@ final class TrainCommand implements Callable<Integer> {
         for (int p = 0; p < test.promptCount(); p++) {
             fewest = Math.min(fewest, test.rowsOfPrompt(p).length);
         }
-        List<Integer> ks = new ArrayList<>();
-        for (int k = 1; k < fewest; k *= 2) {
-            ks.add(k);
-        }
-        ks.add(fewest);
-        return ks.stream().mapToInt(Integer::intValue).toArray();
+        return EvaluationGrid.powersOfTwoUpTo(fewest);
     }
 }

@@ -3,6 +3,7 @@ package dev.qprobe.demo;
 import dev.qprobe.collect.Collector;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.data.SyntheticSamples;
+import dev.qprobe.dsl.Experiment;
 import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
 import dev.qprobe.eval.EvaluationResult;
@@ -22,10 +23,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import tech.tablesaw.api.Table;
 
 /**
@@ -36,8 +36,8 @@ import tech.tablesaw.api.Table;
  * and the best-of-k oracle. With {@code --synthetic}, generated candidates replace the model (no
  * sampling; seconds). Prints a summary and writes the full table as CSV.
  *
- * <p>Arguments: {@code [--synthetic] [OUT_DIR]} (default OUT_DIR {@code qprobe-out}); the cache
- * lives in {@code $QPROBE_CACHE} or {@code ~/.cache/qprobe}.
+ * <p>Run by {@code qprobe demo [--synthetic] [OUT_DIR]}; the cache lives in {@code $QPROBE_CACHE}
+ * or {@code ~/.cache/qprobe}.
  */
 public final class Demo {
     private static final int[] SUMMARY_KS = {1, 4, 16, 48};
@@ -45,16 +45,12 @@ public final class Demo {
     private Demo() {
     }
 
-    public static void main(String[] args) throws IOException {
-        boolean synthetic = List.of(args).contains("--synthetic");
-        List<String> rest = new ArrayList<>(List.of(args));
-        rest.remove("--synthetic");
-        for (String a : rest) {
-            if (a.startsWith("-")) {
-                throw new IllegalArgumentException("unknown option " + a + " (usage: demo [--synthetic] [OUT_DIR])");
-            }
-        }
-        Path out = Path.of(rest.isEmpty() ? "qprobe-out" : rest.get(0));
+    /**
+     * Runs the experiment and writes its table and charts to {@code out}.
+     *
+     * @param synthetic generated candidates instead of the built-in model
+     */
+    public static void run(boolean synthetic, Path out) throws IOException {
         long start = System.nanoTime();
         SampleSet.Split split = synthetic ? syntheticData() : builtinData();
         run(split, out);
@@ -72,7 +68,7 @@ public final class Demo {
         try (BuiltinModel model = BuiltinModel.load()) {
             Embedder embedder = model.hiddenStates(-1, false);
             SamplingConfig sampling = SamplingConfig.of(48).withMaxTokens(task.maxCompletionChars());
-            Path cache = cacheRoot();
+            Path cache = Experiment.defaultCache();
             System.out.printf(Locale.ROOT, "model  %s on %s%ntask   %s%nsample k = 48, temperature %.1f, top-p %.2f; "
                     + "features %s; cache %s%n", model.id(), model.device(), task.name(), sampling.temperature(),
                     sampling.topP(), embedder.id(), cache);
@@ -82,13 +78,6 @@ public final class Demo {
             System.out.printf(Locale.ROOT, "data   train %s%n       test  %s%n", train, test);
             return new SampleSet.Split(train, test);
         }
-    }
-
-    /** $QPROBE_CACHE (or the system property qprobe.cache), else ~/.cache/qprobe. */
-    static Path cacheRoot() {
-        String configured = System.getProperty("qprobe.cache", System.getenv("QPROBE_CACHE"));
-        return configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".cache", "qprobe");
     }
 
     /** Trains one linear probe per objective on the train split and evaluates it on the test split. */
@@ -111,16 +100,9 @@ public final class Demo {
         printSummary(results);
         Table table = EvaluationResult.combine(results);
         write(table, out.resolve("results.csv"));
-        Map<String, Chart> charts = new LinkedHashMap<>();
-        charts.put("reward-vs-k", Charts.rewardVsK(results, 0));
-        charts.put("reward-vs-beta", Charts.rewardVsBeta(results, 48));
-        charts.put("reward-vs-kl", Charts.rewardVsKl(results, 48));
-        charts.put("loss", Charts.lossCurves(training));
+        Map<String, Chart> charts = Charts.overview(results, training);
         try {
-            for (Map.Entry<String, Chart> c : charts.entrySet()) {
-                c.getValue().savePng(out.resolve(c.getKey() + ".png"));
-                c.getValue().saveSvg(out.resolve(c.getKey() + ".svg"));
-            }
+            Charts.saveAll(charts, out);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write charts to " + out + ": " + e.getMessage(), e);
         }

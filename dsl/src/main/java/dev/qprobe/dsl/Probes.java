@@ -46,13 +46,7 @@ public final class Probes {
      * prompt, for each beta.
      */
     public Results select(Beta betas) {
-        int drawn = features.samples().config().k();
-        List<Integer> ks = new ArrayList<>();
-        for (int k = 1; k < drawn; k *= 2) {
-            ks.add(k);
-        }
-        ks.add(drawn);
-        return select(betas, ks.stream().mapToInt(Integer::intValue).toArray());
+        return select(betas, EvaluationGrid.powersOfTwoUpTo(features.samples().config().k()));
     }
 
     /** Evaluates selection at the given k values (each at most the samples drawn per prompt). */

@@ -80,19 +80,7 @@ public final class Results {
     public Path save(Path directory) throws IOException {
         Files.createDirectories(directory.resolve("probes"));
         table().write().csv(directory.resolve("results.csv").toFile());
-        Map<String, Chart> charts = new LinkedHashMap<>();
-        charts.put("reward-vs-k", chart());
-        if (results.get(0).grid().betas().length > 1) {
-            charts.put("reward-vs-beta", betaChart());
-        }
-        if (maxK() > 1) {
-            charts.put("reward-vs-kl", klChart());
-        }
-        charts.put("loss", lossChart());
-        for (Map.Entry<String, Chart> c : charts.entrySet()) {
-            c.getValue().savePng(directory.resolve(c.getKey() + ".png"));
-            c.getValue().saveSvg(directory.resolve(c.getKey() + ".svg"));
-        }
+        Charts.saveAll(Charts.overview(results, probes.training()), directory);
         Map<String, String> provenance = provenance();
         JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve("provenance.json").toFile(), provenance);
         for (TrainingResult t : probes.training()) {

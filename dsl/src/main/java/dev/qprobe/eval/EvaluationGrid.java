@@ -77,6 +77,20 @@ public final class EvaluationGrid {
         return sorted;
     }
 
+    /** k = 1, 2, 4, ... below {@code n}, then n itself: the k axis for n candidates per prompt. */
+    public static int[] powersOfTwoUpTo(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("need at least 1 candidate per prompt, got " + n);
+        }
+        int count = 32 - Integer.numberOfLeadingZeros(n - 1) + 1;  // 1, 2, ..., < n, and n
+        int[] ks = new int[count];
+        for (int i = 0; i < ks.length - 1; i++) {
+            ks[i] = 1 << i;
+        }
+        ks[ks.length - 1] = n;
+        return ks;
+    }
+
     /** This grid with other chunk sizes k (each >= 1, distinct). */
     public EvaluationGrid withKs(int... ks) {
         return new EvaluationGrid(ks, betas, repeats, bootstrapSamples, seed);

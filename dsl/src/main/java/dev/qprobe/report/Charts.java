@@ -6,7 +6,9 @@ import dev.qprobe.train.TrainingResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -296,6 +298,37 @@ public final class Charts {
     /** {@link #lines(String, String, String, Map, boolean)} on a linear x axis. */
     public static Chart lines(String title, String xLabel, String yLabel, Map<String, List<Point>> series) {
         return lines(title, xLabel, yLabel, series, false);
+    }
+
+    /**
+     * The charts of one experiment, by file name: reward vs k under argmax, reward vs beta and
+     * the reward-vs-KL frontier at the largest k (when the grid has several betas, and k > 1),
+     * and the training loss curves.
+     */
+    public static Map<String, Chart> overview(List<EvaluationResult> results, List<TrainingResult> training) {
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no results to chart");
+        }
+        int[] ks = results.get(0).grid().ks();
+        int maxK = ks[ks.length - 1];
+        Map<String, Chart> charts = new LinkedHashMap<>();
+        charts.put("reward-vs-k", rewardVsK(results, 0));
+        if (results.get(0).grid().betas().length > 1) {
+            charts.put("reward-vs-beta", rewardVsBeta(results, maxK));
+        }
+        if (maxK > 1) {
+            charts.put("reward-vs-kl", rewardVsKl(results, maxK));
+        }
+        charts.put("loss", lossCurves(training));
+        return charts;
+    }
+
+    /** Writes every chart as NAME.png and NAME.svg into {@code directory}. */
+    public static void saveAll(Map<String, Chart> charts, Path directory) throws IOException {
+        for (Map.Entry<String, Chart> c : charts.entrySet()) {
+            c.getValue().savePng(directory.resolve(c.getKey() + ".png"));
+            c.getValue().saveSvg(directory.resolve(c.getKey() + ".svg"));
+        }
     }
 
     /**

@@ -21,7 +21,7 @@ class DemoTest {
         System.setProperty("qprobe.cache", cache.toString());
         String printed;
         try {
-            printed = runDemo(new String[] {out.toString()});
+            printed = runDemo(false, out);
         } finally {
             System.clearProperty("qprobe.cache");
         }
@@ -39,12 +39,12 @@ class DemoTest {
                 "PG at k = 48 must beat the base outside both 95% CIs:\n" + printed);
     }
 
-    private static String runDemo(String[] args) throws Exception {
+    private static String runDemo(boolean synthetic, Path out) throws Exception {
         PrintStream original = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            Demo.main(args);
+            Demo.run(synthetic, out);
         } finally {
             System.setOut(original);
         }
@@ -53,7 +53,7 @@ class DemoTest {
 
     @Test
     void syntheticDemoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) throws Exception {
-        String printed = runDemo(new String[] {"--synthetic", out.toString()});
+        String printed = runDemo(true, out);
         for (String expected : List.of("oracle (pass@k)", "base (k = 1)", "PG(k=8,beta=1)", "MSE", "CE", "PAIRWISE")) {
             assertTrue(printed.contains(expected), "missing '" + expected + "' in:\n" + printed);
         }

@@ -125,4 +125,15 @@ class EvaluationResultTest {
         assertEquals(t.rowCount(), t.doubleColumn("ci_low").countMissing());
         assertEquals(t.rowCount(), t.doubleColumn("ci_high").countMissing());
     }
+
+    @Test
+    void powersOfTwoUpToEndWithTheCandidateCount() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1}, EvaluationGrid.powersOfTwoUpTo(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 3}, EvaluationGrid.powersOfTwoUpTo(3));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8}, EvaluationGrid.powersOfTwoUpTo(8));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8, 16, 32, 48},
+                EvaluationGrid.powersOfTwoUpTo(48));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EvaluationGrid.powersOfTwoUpTo(0));
+    }
 }
