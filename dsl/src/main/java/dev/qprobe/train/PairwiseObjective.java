@@ -24,16 +24,21 @@ final class PairwiseObjective implements Objective {
     public void validate(SampleSet train) {
         Plans.requireNonEmpty(train, name());
         if (pairsByPrompt(train).isEmpty()) {
-            throw new IllegalArgumentException("PAIRWISE needs preference pairs, but the training set has none "
-                    + "and no prompt has candidates with different rewards: add pairs or use MSE/PG");
+            throw noPairs();
         }
+    }
+
+    private static IllegalArgumentException noPairs() {
+        return new IllegalArgumentException("PAIRWISE needs preference pairs, but the training set has none "
+                + "and no prompt has candidates with different rewards: add pairs or use MSE/PG");
     }
 
     @Override
     public EpochPlan plan(SampleSet train, RandomGenerator rng) {
+        Plans.requireNonEmpty(train, name());
         Map<Integer, List<PreferencePair>> byPrompt = pairsByPrompt(train);
         if (byPrompt.isEmpty()) {
-            validate(train);
+            throw noPairs();
         }
         int[][] groups = new int[byPrompt.size()][];
         int[][][] localPairs = new int[byPrompt.size()][][];
