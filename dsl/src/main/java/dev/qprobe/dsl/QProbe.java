@@ -1,6 +1,7 @@
 package dev.qprobe.dsl;
 
 import dev.qprobe.task.Task;
+import java.util.List;
 
 /**
  * The fluent entry point. Each step returns a new immutable value; sampling and embedding are
@@ -16,6 +17,14 @@ import dev.qprobe.task.Task;
  * }</pre>
  */
 public final class QProbe {
+    /**
+     * What a notebook or {@code qprobe shell} session imports before its first line: the DSL and
+     * its vocabulary, {@code java.nio.file} for paths and Tablesaw's tables.
+     */
+    public static final List<String> IMPORTS = List.of("dev.qprobe.dsl.*", "dev.qprobe.task.*", "dev.qprobe.train.*",
+            "dev.qprobe.probe.*", "dev.qprobe.data.*", "dev.qprobe.eval.*", "dev.qprobe.model.*", "dev.qprobe.io.*",
+            "java.nio.file.*", "tech.tablesaw.api.*");
+
     private QProbe() {
     }
 

@@ -2,7 +2,7 @@ package dev.qprobe.kernel;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.qprobe.cli.ShellCommand;
+import dev.qprobe.dsl.QProbe;
 import dev.qprobe.kernel.EvalResult.CellError;
 import dev.qprobe.kernel.EvalResult.CellError.Kind;
 import java.io.File;
@@ -108,12 +108,12 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /**
      * An evaluator for notebooks: the engine gets this JVM's class path (so the DSL, the
-     * kernel and their libraries) and the DSL's imports, {@link ShellCommand#IMPORTS}.
+     * kernel and their libraries) and the DSL's imports, {@link QProbe#IMPORTS}.
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
-        return new JShellEvaluator(classPath, ShellCommand.IMPORTS, List.of(vmOptions));
+        return new JShellEvaluator(classPath, QProbe.IMPORTS, List.of(vmOptions));
     }
 
     private Engine start() {

@@ -26,7 +26,42 @@ public final class KernelSpec {
     /** The name Jupyter shows in its kernel menu. */
     public static final String DISPLAY_NAME = "Java (Q-probe)";
 
+    /** The kernelspec name the installer uses unless told otherwise. */
+    public static final String DEFAULT_NAME = "qprobe";
+
     private KernelSpec() {
+    }
+
+    /**
+     * This user's Jupyter kernels directory, where {@code jupyter kernelspec list} looks:
+     * {@code $JUPYTER_DATA_DIR/kernels} if set, else {@code $XDG_DATA_HOME/jupyter/kernels} or
+     * {@code ~/.local/share/jupyter/kernels} on Linux, {@code ~/Library/Jupyter/kernels} on macOS,
+     * {@code %APPDATA%\jupyter\kernels} on Windows.
+     */
+    public static Path userKernelsDir() {
+        return userKernelsDir(System.getenv(), System.getProperty("os.name"), Path.of(System.getProperty("user.home")));
+    }
+
+    static Path userKernelsDir(Map<String, String> env, String osName, Path home) {
+        String dataDir = env.get("JUPYTER_DATA_DIR");
+        if (dataDir != null && !dataDir.isBlank()) {
+            return Path.of(dataDir, "kernels");
+        }
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.startsWith("mac")) {
+            return home.resolve("Library/Jupyter/kernels");
+        }
+        if (os.startsWith("windows")) {
+            String appData = env.get("APPDATA");
+            return (appData != null ? Path.of(appData) : home.resolve("AppData/Roaming")).resolve("jupyter/kernels");
+        }
+        String xdg = env.get("XDG_DATA_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : home.resolve(".local/share")).resolve("jupyter/kernels");
+    }
+
+    /** The kernels directory of an environment installed under {@code prefix}: {@code prefix/share/jupyter/kernels}. */
+    public static Path prefixKernelsDir(Path prefix) {
+        return prefix.resolve("share/jupyter/kernels");
     }
 
     /**

@@ -56,4 +56,16 @@ class KernelSpecTest {
         assertThrows(IllegalArgumentException.class, () -> KernelSpec.install(kernels, "../evil"));
         assertThrows(IllegalArgumentException.class, () -> KernelSpec.uninstall(kernels, ".."));
     }
+
+    @Test
+    void userKernelsDirFollowsJupyterConventions() {
+        Path home = Path.of("/home/ada");
+        assertEquals(Path.of("/data/jup/kernels"),
+                KernelSpec.userKernelsDir(java.util.Map.of("JUPYTER_DATA_DIR", "/data/jup"), "Linux", home));
+        assertEquals(Path.of("/xdg/jupyter/kernels"),
+                KernelSpec.userKernelsDir(java.util.Map.of("XDG_DATA_HOME", "/xdg"), "Linux", home));
+        assertEquals(home.resolve(".local/share/jupyter/kernels"), KernelSpec.userKernelsDir(java.util.Map.of(), "Linux", home));
+        assertEquals(home.resolve("Library/Jupyter/kernels"), KernelSpec.userKernelsDir(java.util.Map.of(), "Mac OS X", home));
+        assertEquals(Path.of("/opt/env/share/jupyter/kernels"), KernelSpec.prefixKernelsDir(Path.of("/opt/env")));
+    }
 }

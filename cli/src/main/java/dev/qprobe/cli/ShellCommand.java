@@ -1,21 +1,16 @@
 package dev.qprobe.cli;
 
+import dev.qprobe.dsl.QProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** {@code qprobe shell}: the JDK's jshell with the library on its class path and {@link #IMPORTS} imported. */
+/** {@code qprobe shell}: the JDK's jshell with the library on its class path and {@link QProbe#IMPORTS} imported. */
 @Command(name = "shell", mixinStandardHelpOptions = true,
         description = "JShell with the library on the class path and the DSL imported, for quick ablations.")
 public final class ShellCommand implements Callable<Integer> {
-    /** What a JShell session starts with: the DSL and its vocabulary (also the notebook kernel's). */
-    public static final List<String> IMPORTS = List.of("dev.qprobe.dsl.*", "dev.qprobe.task.*", "dev.qprobe.train.*",
-            "dev.qprobe.probe.*", "dev.qprobe.data.*", "dev.qprobe.eval.*", "dev.qprobe.model.*", "dev.qprobe.io.*",
-            "java.nio.file.*", "tech.tablesaw.api.*");
-
     @Override
     public Integer call() throws IOException, InterruptedException {
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
@@ -24,7 +19,7 @@ public final class ShellCommand implements Callable<Integer> {
         }
         Path startup = Files.createTempFile("qprobe-startup", ".jsh");
         StringBuilder script = new StringBuilder();
-        for (String i : IMPORTS) {
+        for (String i : QProbe.IMPORTS) {
             script.append("import ").append(i).append(";\n");
         }
         script.append("System.out.println(\"qprobe \" + dev.qprobe.Version.get() + \": try "

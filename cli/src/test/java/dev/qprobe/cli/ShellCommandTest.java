@@ -18,7 +18,7 @@ class ShellCommandTest {
             for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
                 shell.addToClasspath(entry);
             }
-            for (String i : ShellCommand.IMPORTS) {
+            for (String i : dev.qprobe.dsl.QProbe.IMPORTS) {
                 assertValid(shell.eval("import " + i + ";"), i);
             }
             List<SnippetEvent> beta = shell.eval("Beta.standard().values().length");

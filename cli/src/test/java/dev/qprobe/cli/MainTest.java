@@ -99,4 +99,24 @@ class MainTest {
         assertTrue(trainHelp.out().contains("--features") && trainHelp.out().contains("--objective"), trainHelp.out());
         assertEquals(2, run("bench", "nonsense").code());
     }
+
+    @Test
+    void kernelInstallWritesAKernelspecUnderThePrefixAndUninstallRemovesIt(@TempDir Path prefix) throws Exception {
+        Run install = run("kernel", "install", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        assertEquals(0, install.code(), install.err());
+        Path spec = prefix.resolve("share/jupyter/kernels/qprobe-test/kernel.json");
+        String json = Files.readString(spec);
+        assertTrue(json.contains("dev.qprobe.kernel.KernelMain") && json.contains("{connection_file}"), json);
+        assertTrue(install.out().contains(spec.getParent().toString()), install.out());
+
+        Run uninstall = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        assertEquals(0, uninstall.code(), uninstall.err());
+        assertTrue(Files.notExists(spec.getParent()));
+        Run again = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        assertEquals(2, again.code());
+        assertTrue(again.err().contains("no kernel named qprobe-test"), again.err());
+        Run badName = run("kernel", "install", "--prefix", prefix.toString(), "--name", "../x");
+        assertEquals(2, badName.code());
+        assertTrue(badName.err().contains("not a kernel name"), badName.err());
+    }
 }

@@ -1,0 +1,76 @@
+package dev.qprobe.cli;
+
+import dev.qprobe.kernel.KernelSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qprobe kernel install|uninstall}: the Jupyter kernelspec that starts the Q-probe kernel. */
+@Command(name = "kernel", mixinStandardHelpOptions = true,
+        description = "Install or remove the Jupyter kernel \"" + KernelSpec.DISPLAY_NAME + "\".",
+        subcommands = {KernelCommand.Install.class, KernelCommand.Uninstall.class})
+final class KernelCommand implements Runnable {
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** Where a kernelspec goes: this user's Jupyter directory unless a prefix is given. */
+    static final class Location {
+        @Option(names = "--user", description = "this user's Jupyter data directory (the default)")
+        boolean user;
+
+        @Option(names = "--prefix", paramLabel = "DIR",
+                description = "an environment's prefix: installs into DIR/share/jupyter/kernels")
+        Path prefix;
+
+        static Path kernelsDir(Location location) {
+            return location == null || location.prefix == null ? KernelSpec.userKernelsDir()
+                    : KernelSpec.prefixKernelsDir(location.prefix);
+        }
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = {"Write a kernelspec (kernel.json and a logo) that starts the kernel with this Java and the "
+                    + "project's class path; `jupyter kernelspec list` shows it. Installing again replaces it."})
+    static final class Install implements Callable<Integer> {
+        @ArgGroup(exclusive = true)
+        Location location;
+
+        @Option(names = "--name", description = "the kernelspec's name (default: ${DEFAULT-VALUE})",
+                defaultValue = KernelSpec.DEFAULT_NAME)
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = KernelSpec.install(Location.kernelsDir(location), name);
+            System.out.println("installed kernel \"" + KernelSpec.DISPLAY_NAME + "\" (" + name + ") in " + dir);
+            System.out.println("start it with: jupyter notebook (pick \"" + KernelSpec.DISPLAY_NAME
+                    + "\") or jupyter console --kernel " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "uninstall", mixinStandardHelpOptions = true, description = "Remove a kernelspec installed by install.")
+    static final class Uninstall implements Callable<Integer> {
+        @ArgGroup(exclusive = true)
+        Location location;
+
+        @Option(names = "--name", description = "the kernelspec's name (default: ${DEFAULT-VALUE})",
+                defaultValue = KernelSpec.DEFAULT_NAME)
+        String name;
+
+        @Override
+        public Integer call() throws IOException {
+            Path kernels = Location.kernelsDir(location);
+            if (!KernelSpec.uninstall(kernels, name)) {
+                throw new IllegalArgumentException("no kernel named " + name + " in " + kernels);
+            }
+            System.out.println("removed kernel " + name + " from " + kernels);
+            return 0;
+        }
+    }
+}
