@@ -35,6 +35,9 @@ a `%classpath` cell first (not timed): the jars listed in `--classpath-file` (de
 launcher's cli/target/runtime-classpath.txt, so run `mvn package` first). If that fails, the
 render cells are skipped for that kernel and the reason is printed.
 
+Kernels are measured interleaved (start i of each, then run i of each cell on each), so a busy
+moment on the machine does not fall on one kernel only.
+
 Every cell's reply is checked (status ok, and `1 + 1` must show 2), so errors are never timed as
 successes. The kernels' own stdout/stderr go to a temporary log, whose tail is printed if a kernel
 fails.
@@ -270,55 +273,68 @@ def ensure_classpath(kernel, classpath_file, timeout):
         return "adding the jars with %%classpath failed: %s" % str(e).splitlines()[0]
 
 
-def bench_kernel(name, args, log_path):
-    result = {"kernel": name}
-    print("== %s" % name, file=sys.stderr)
-    with open(log_path, "ab") as log:
-        starts_info, starts_first = [], []
-        kernel = None
+def bench(names, args, logs):
+    """Measures every kernel, interleaved: the i-th start of each kernel, then the i-th run of
+    each cell on each kernel, in turn, so that load from elsewhere on the machine falls on all
+    kernels alike instead of on whichever ran during a busy minute."""
+    results = {name: {"kernel": name, "start_to_kernel_info_ms": [], "start_to_first_cell_ms": []}
+               for name in names}
+    kernels = {}
+    try:
         for i in range(args.starts):
-            if kernel is not None:
-                kernel.stop()
-            kernel, info, t_info, t_first = measure_start(name, log, args.timeout)
-            starts_info.append(t_info)
-            starts_first.append(t_first)
-            print("   start %d: kernel_info_reply %.0f ms, first 1 + 1 %.0f ms" % (i + 1, t_info, t_first),
-                  file=sys.stderr)
-        result["implementation"] = "%s %s" % (info.get("implementation"), info.get("implementation_version"))
-        result["start_to_kernel_info_ms"] = starts_info
-        result["start_to_first_cell_ms"] = starts_first
-        try:
-            trips = []
-            for i in range(args.warmup + args.runs):
-                sent, done, data = kernel.execute(TRIVIAL, args.timeout)
+            for name in names:
+                if name in kernels:
+                    kernels.pop(name).stop()
+                kernel, info, t_info, t_first = measure_start(name, logs[name], args.timeout)
+                kernels[name] = kernel
+                r = results[name]
+                r["implementation"] = "%s %s" % (info.get("implementation"), info.get("implementation_version"))
+                r["start_to_kernel_info_ms"].append(t_info)
+                r["start_to_first_cell_ms"].append(t_first)
+                print("%s start %d: kernel_info_reply %.0f ms, first 1 + 1 %.0f ms" % (name, i + 1, t_info, t_first),
+                      file=sys.stderr)
+
+        for name in names:
+            results[name]["round_trip_ms"] = []
+        for i in range(args.warmup + args.runs):
+            for name in names:
+                sent, done, data = kernels[name].execute(TRIVIAL, args.timeout)
                 check_two(data, name)
                 if i >= args.warmup:
-                    trips.append(ms(done - sent))
-            result["round_trip_ms"] = trips
-            print("   round trip: median %.1f ms, p95 %.1f ms" % (statistics.median(trips), p95(trips)),
+                    results[name]["round_trip_ms"].append(ms(done - sent))
+        for name in names:
+            trips = results[name]["round_trip_ms"]
+            print("%s round trip: median %.1f ms, p95 %.1f ms" % (name, statistics.median(trips), p95(trips)),
                   file=sys.stderr)
 
-            why_not = ensure_classpath(kernel, args.classpath_file, args.timeout)
-            result["render"] = {}
+        rendering = []
+        for name in names:
+            results[name]["render"] = {}
+            why_not = ensure_classpath(kernels[name], args.classpath_file, args.timeout)
             if why_not:
-                result["render_skipped"] = why_not
-                print("   render cells skipped: " + why_not, file=sys.stderr)
+                results[name]["render_skipped"] = why_not
+                print("%s render cells skipped: %s" % (name, why_not), file=sys.stderr)
             else:
-                for key, label, code in render_cells(ROWS):
-                    times, mimes = [], None
-                    for i in range(1 + args.render_runs):
-                        sent, done, data = kernel.execute(code, args.timeout)
-                        times.append(ms(done - sent))
-                        mimes = sorted((data or {}).keys())
-                        size = sum(len(json.dumps(v)) for v in (data or {}).values())
-                    result["render"][key] = {"label": label, "cold_ms": times[0], "warm_ms": times[1:],
-                                             "mime": mimes, "bytes": size}
-                    print("   %s: cold %.0f ms, warm median %.0f ms, %s" % (
-                        key, times[0], statistics.median(times[1:]), ",".join(mimes) or "no value"),
-                        file=sys.stderr)
-        finally:
+                rendering.append(name)
+        for key, label, code in render_cells(ROWS):
+            times = {name: [] for name in rendering}
+            for i in range(1 + args.render_runs):  # the first run is the cold one
+                for name in rendering:
+                    sent, done, data = kernels[name].execute(code, args.timeout)
+                    times[name].append(ms(done - sent))
+                    results[name]["render"][key] = {
+                        "label": label, "cold_ms": times[name][0], "warm_ms": times[name][1:],
+                        "mime": sorted((data or {}).keys()),
+                        "bytes": sum(len(json.dumps(v)) for v in (data or {}).values())}
+            for name in rendering:
+                rec = results[name]["render"][key]
+                print("%s %s: cold %.0f ms, warm median %.0f ms, %s" % (
+                    name, key, rec["cold_ms"], statistics.median(rec["warm_ms"]), ",".join(rec["mime"]) or "no value"),
+                    file=sys.stderr)
+    finally:
+        for kernel in kernels.values():
             kernel.stop()
-    return result
+    return [results[name] for name in names]
 
 
 def machine():
@@ -394,17 +410,22 @@ def main():
     if args.runs < 1 or args.starts < 1 or args.render_runs < 1 or args.warmup < 0:
         parser.error("--runs, --starts and --render-runs must be at least 1, --warmup at least 0")
 
-    results = []
+    if len(set(args.kernel)) != len(args.kernel):
+        parser.error("--kernel names a kernelspec twice")
     with tempfile.TemporaryDirectory(prefix="kernel-latency-") as tmp:
-        for name in args.kernel:
-            log_path = os.path.join(tmp, name + ".log")
-            try:
-                results.append(bench_kernel(name, args, log_path))
-            except (CellFailed, TimeoutError, RuntimeError) as e:
-                print("kernel %s failed: %s" % (name, e), file=sys.stderr)
-                if os.path.exists(log_path):
-                    print("--- last lines of its log:\n" + tail(log_path), file=sys.stderr)
-                return 1
+        paths = {name: os.path.join(tmp, name + ".log") for name in args.kernel}
+        logs = {name: open(path, "ab") for name, path in paths.items()}
+        try:
+            results = bench(args.kernel, args, logs)
+        except (CellFailed, TimeoutError, RuntimeError) as e:
+            print("failed: %s" % e, file=sys.stderr)
+            for name, path in paths.items():
+                logs[name].flush()
+                print("--- last lines of kernel %s's output:\n%s" % (name, tail(path)), file=sys.stderr)
+            return 1
+        finally:
+            for log in logs.values():
+                log.close()
     info = machine()
     print("machine: %d CPUs, %s, %s RAM, %s, load average %s" % (
         info["cpus"], info["cpu"], info["memory"], info["java"], " ".join("%.1f" % x for x in info["load_average"])))
