@@ -16,6 +16,7 @@ public final class Experiment {
     private final Task task;
     private final Model model;
     private final Path cache;
+    /** The user's listener, or null for {@link DefaultProgress}'s at the time of sampling. */
     private final ProgressListener progress;
     private final int concurrency;
 
@@ -23,12 +24,12 @@ public final class Experiment {
         this.task = Objects.requireNonNull(task, "task");
         this.model = Objects.requireNonNull(model, "model");
         this.cache = cache;
-        this.progress = Objects.requireNonNull(progress, "progress");
+        this.progress = progress;
         this.concurrency = concurrency;
     }
 
     static Experiment of(Task task) {
-        return new Experiment(task, Models.builtin(), defaultCache(), ProgressListener.NONE, 1);
+        return new Experiment(task, Models.builtin(), defaultCache(), null, 1);
     }
 
     /** $QPROBE_CACHE (or the system property qprobe.cache), else ~/.cache/qprobe. */
@@ -52,9 +53,12 @@ public final class Experiment {
         return new Experiment(task, model, null, progress, concurrency);
     }
 
-    /** Hears about sampling and embedding progress. */
+    /**
+     * Hears about sampling and embedding progress instead of {@link DefaultProgress#get()}
+     * ({@link ProgressListener#NONE} for silence).
+     */
     public Experiment progress(ProgressListener listener) {
-        return new Experiment(task, model, cache, listener, concurrency);
+        return new Experiment(task, model, cache, Objects.requireNonNull(listener, "listener"), concurrency);
     }
 
     /** Prompts in flight at once; raise it for a remote endpoint. */
@@ -92,7 +96,8 @@ public final class Experiment {
 
     Collector collector(SamplingConfig config, dev.qprobe.model.Embedder embedder) {
         dev.qprobe.model.Embedder e = embedder != null ? embedder : NoFeatures.INSTANCE;
-        return new Collector(model.sampler(), e, config, cache).withProgress(progress).withConcurrency(concurrency);
+        ProgressListener listener = progress != null ? progress : DefaultProgress.get();
+        return new Collector(model.sampler(), e, config, cache).withProgress(listener).withConcurrency(concurrency);
     }
 
     @Override

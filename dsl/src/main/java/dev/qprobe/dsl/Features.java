@@ -9,6 +9,7 @@ import dev.qprobe.train.TrainingListener;
 import dev.qprobe.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /** Samples with a feature vector each, split by prompt into train and test. */
 public final class Features {
@@ -61,19 +62,32 @@ public final class Features {
         return TrainerConfig.defaults().withLearningRate(3e-3);
     }
 
-    /** One probe of architecture {@code spec} per objective, trained with {@code config}. */
+    /**
+     * One probe of architecture {@code spec} per objective, trained with {@code config}; each
+     * training reports its epochs to {@link DefaultProgress}.
+     */
     public Probes probe(ProbeSpec spec, TrainerConfig config, Objective... objectives) {
-        return probe(spec, config, TrainingListener.NONE, objectives);
+        return train(spec, config, null, objectives);
     }
 
-    /** As {@link #probe(ProbeSpec, TrainerConfig, Objective...)}, reporting each epoch to {@code listener}. */
+    /**
+     * As {@link #probe(ProbeSpec, TrainerConfig, Objective...)}, reporting each epoch to
+     * {@code listener} instead ({@link TrainingListener#NONE} for silence).
+     */
     public Probes probe(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
+        return train(spec, config, Objects.requireNonNull(listener, "listener"), objectives);
+    }
+
+    /** Trains one probe per objective; a null listener means the default's, one stage per probe. */
+    private Probes train(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
         if (objectives.length == 0) {
             throw new IllegalArgumentException("name at least one objective, e.g. probe(Objective.PG, Objective.MSE)");
         }
         List<TrainingResult> trained = new ArrayList<>();
         for (Objective objective : objectives) {
-            trained.add(new Trainer(config).train(train, spec, objective, listener));
+            TrainingListener epochs = listener != null ? listener
+                    : DefaultProgress.training(objective.name(), config.epochs());
+            trained.add(new Trainer(config).train(train, spec, objective, epochs));
         }
         return new Probes(this, spec, config, trained);
     }

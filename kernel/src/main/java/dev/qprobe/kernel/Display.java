@@ -21,6 +21,7 @@ import tech.tablesaw.api.Table;
  *       {@code text/plain};</li>
  *   <li>DSL {@link Results}: its table with its chart below as {@code text/html}, the chart
  *       alone as {@code image/png}, its summary as {@code text/plain};</li>
+ *   <li>a {@link DisplayHandle}: nothing (an empty bundle), as what it names is already shown;</li>
  *   <li>anything else: {@code text/plain}, its {@code toString()}.</li>
  * </ul>
  *
@@ -38,6 +39,9 @@ public final class Display {
     /** The MIME bundle for {@code value}, in insertion order; {@code null} shows as {@code text/plain} "null". */
     public static Map<String, Object> render(Object value) {
         Map<String, Object> bundle = new LinkedHashMap<>();
+        if (value instanceof DisplayHandle) {
+            return bundle; // the output it names is already on show
+        }
         if (value instanceof Table table) {
             bundle.put("text/html", html(table));
             bundle.put("text/plain", table.print());
@@ -94,7 +98,8 @@ public final class Display {
         return html.toString();
     }
 
-    private static String escape(String text) {
+    /** {@code text} with the characters that mean something in HTML escaped. */
+    static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

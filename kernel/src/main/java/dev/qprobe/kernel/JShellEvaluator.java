@@ -52,7 +52,10 @@ import jdk.jshell.VarSnippet;
  * {@code System.exit}, runs out of memory or wedges a thread cannot take the kernel with it:
  * when the engine's JVM ends, the cell is reported as failed and a fresh engine (with the
  * start-up imports, without the old variables) takes its place. Values are rendered by
- * {@link Display} inside the engine, see {@link EvalResult#display()}.
+ * {@link Display} inside the engine, see {@link EvalResult#display()}. Outputs a cell publishes
+ * while it runs ({@link Notebook#display}, progress) come over the engine's standard output,
+ * see {@link OutputChannel}, and go to the listener given to {@link #eval(String, Consumer,
+ * Consumer, Consumer)}.
  *
  * <p>A cell is split into snippets (statements, declarations, expressions) which run in order;
  * the first error stops the cell. Compiler errors and stack traces carry line numbers of the
@@ -70,8 +73,12 @@ public final class JShellEvaluator implements AutoCloseable {
     private final List<String> classPath;
     private final List<String> imports;
     private final List<String> vmOptions;
-    private final Sink out = new Sink();
-    private final Sink err = new Sink();
+    /** Snippets run after the imports whenever an engine starts. */
+    private final List<String> startup;
+    /** Marks this evaluator's {@link OutputChannel} lines in the engine's standard output. */
+    private final String outputToken = OutputChannel.newToken();
+    private final Sink out = new Sink(outputToken);
+    private final Sink err = new Sink(null);
     /** Where each snippet of the current engine came from, by snippet id: cell number and first line. */
     private final Map<String, int[]> places = new HashMap<>();
     /** Where the engine writes a rendered value for this side to read (the engine runs on this machine). */
@@ -95,9 +102,20 @@ public final class JShellEvaluator implements AutoCloseable {
      * @throws IllegalStateException if the engine does not start or an import does not compile
      */
     public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions) {
+        this(classPath, imports, vmOptions, List.of());
+    }
+
+    /**
+     * Starts an engine that runs {@code startup} after its imports, e.g. to install a listener.
+     *
+     * @throws IllegalStateException if the engine does not start, or an import or a start-up
+     *                               snippet does not compile or throws
+     */
+    public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup) {
         this.classPath = List.copyOf(classPath);
         this.imports = List.copyOf(imports);
         this.vmOptions = List.copyOf(vmOptions);
+        this.startup = List.copyOf(startup);
         try {
             this.displayFile = Files.createTempDirectory("qprobe-kernel").resolve("display.json");
         } catch (IOException e) {
@@ -108,18 +126,22 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /**
      * An evaluator for notebooks: the engine gets this JVM's class path (so the DSL, the
-     * kernel and their libraries) and the DSL's imports, {@link QProbe#IMPORTS}.
+     * kernel and their libraries), the DSL's imports, {@link QProbe#IMPORTS}, and the
+     * {@link Notebook} methods; the DSL's progress shows as notebook outputs ({@link NotebookProgress}).
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
-        return new JShellEvaluator(classPath, QProbe.IMPORTS, List.of(vmOptions));
+        List<String> imports = new ArrayList<>(QProbe.IMPORTS);
+        imports.addAll(Notebook.ENGINE_IMPORTS);
+        return new JShellEvaluator(classPath, imports, List.of(vmOptions), Notebook.ENGINE_STARTUP);
     }
 
     private Engine start() {
         String path = String.join(File.pathSeparator, classPath);
         List<String> remote = new ArrayList<>(List.of("--class-path", path, "--add-modules=jdk.incubator.vector",
-                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8"));
+                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
+                "-D" + OutputChannel.TOKEN_PROPERTY + "=" + outputToken));
         remote.addAll(vmOptions);
         JShell shell = JShell.builder()
                 .in(InputStream.nullInputStream()) // a cell reading System.in gets end of input, not the kernel's
@@ -130,13 +152,16 @@ public final class JShellEvaluator implements AutoCloseable {
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
         shell.onShutdown(s -> ended.set(true));
-        for (String i : imports) {
-            String source = "import " + i + ";";
+        List<String> snippets = new ArrayList<>();
+        imports.forEach(i -> snippets.add("import " + i + ";"));
+        snippets.addAll(startup);
+        for (String source : snippets) {
             for (SnippetEvent e : shell.eval(source)) {
-                if (e.status() != Snippet.Status.VALID) {
+                if (e.status() != Snippet.Status.VALID || e.exception() != null) {
                     shell.close();
                     throw new IllegalStateException("the engine rejected its start-up snippet " + source + ": "
-                            + shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList());
+                            + (e.exception() != null ? e.exception().toString()
+                            : shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList()));
                 }
             }
         }
@@ -155,18 +180,26 @@ public final class JShellEvaluator implements AutoCloseable {
         return eval(cell, null, null);
     }
 
+    /** {@link #eval(String, Consumer, Consumer, Consumer)} without the outputs published while the cell runs. */
+    public EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr) {
+        return eval(cell, stdout, stderr, null);
+    }
+
     /**
      * Runs a cell.
      *
-     * @param stdout if not null, gets the cell's standard output as it is written, in chunks
-     * @param stderr likewise for standard error
+     * @param stdout  if not null, gets the cell's standard output as it is written, in chunks
+     * @param stderr  likewise for standard error
+     * @param outputs if not null, gets what the cell publishes while it runs ({@link Notebook}),
+     *                in order with the chunks of {@code stdout}; without it these are dropped
      */
-    public synchronized EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr) {
+    public synchronized EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr,
+                                        Consumer<OutputEvent> outputs) {
         int number = ++cells;
         stopRequested = false;
         running = true;
-        out.begin(stdout);
-        err.begin(stderr);
+        out.begin(stdout, outputs);
+        err.begin(stderr, null);
         Outcome outcome;
         try {
             outcome = run(cell, number);
@@ -533,17 +566,28 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /**
      * Collects what the engine writes to one stream during a cell, decoding UTF-8 across chunk
-     * boundaries, and forwards it to a listener as it arrives.
+     * boundaries, and forwards it to a listener as it arrives; with a token, it takes the
+     * {@link OutputChannel}'s lines out and hands their events to a listener of their own.
      */
     private static final class Sink extends OutputStream {
         private final CharsetDecoder decoder = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         private final StringBuilder text = new StringBuilder();
+        /** Separates events from text; null for a stream that carries none. */
+        private final OutputChannel.Reader channel;
         private ByteBuffer pending = ByteBuffer.allocate(8192);
         private Consumer<String> listener;
+        private Consumer<OutputEvent> outputs;
 
-        synchronized void begin(Consumer<String> listener) {
+        /** @param token the engine's {@link OutputChannel} token, or null for text only */
+        Sink(String token) {
+            channel = token == null ? null : new OutputChannel.Reader(token, this::emitText, this::emitOutput,
+                    this::note);
+        }
+
+        synchronized void begin(Consumer<String> listener, Consumer<OutputEvent> outputs) {
             this.listener = listener;
+            this.outputs = outputs;
             text.setLength(0);
             pending.clear();
             decoder.reset();
@@ -556,7 +600,11 @@ public final class JShellEvaluator implements AutoCloseable {
             decoder.flush(chars);
             pending.clear();
             emit(chars.flip().toString());
+            if (channel != null) {
+                channel.finish();
+            }
             listener = null;
+            outputs = null;
         }
 
         synchronized String text() {
@@ -565,7 +613,7 @@ public final class JShellEvaluator implements AutoCloseable {
 
         /** A line from the evaluator itself. */
         synchronized void note(String line) {
-            emit(line + "\n");
+            emitText(line + "\n");
         }
 
         @Override
@@ -588,6 +636,24 @@ public final class JShellEvaluator implements AutoCloseable {
         }
 
         private void emit(String chunk) {
+            if (channel != null) {
+                channel.accept(chunk);
+            } else {
+                emitText(chunk);
+            }
+        }
+
+        private void emitOutput(OutputEvent event) {
+            if (outputs != null) {
+                try {
+                    outputs.accept(event);
+                } catch (RuntimeException e) {
+                    outputs = null; // as for text: the engine's output thread must go on
+                }
+            }
+        }
+
+        private void emitText(String chunk) {
             if (chunk.isEmpty()) {
                 return;
             }

@@ -17,10 +17,13 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
+import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
 import org.dflib.jjava.jupyter.messages.publish.PublishStream;
+import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
@@ -29,7 +32,9 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
  * The Jupyter kernel: JJava's {@link BaseKernel} does the messaging (protocol 5.3), a
  * {@link JShellEvaluator} runs the cells.
  *
- * <p>A cell's output goes to the client as {@code stream} messages while it runs, its value as
+ * <p>A cell's output goes to the client as {@code stream} messages while it runs, what it
+ * publishes through {@link Notebook} as {@code display_data}, {@code update_display_data} and
+ * {@code clear_output} in between, its value as
  * an {@code execute_result} with the MIME bundle of {@link Display}, and a failure as an
  * {@code error} message and an error {@code execute_reply} carrying the {@link CellError}'s
  * name, message and trace. An {@code interrupt_request} stops the running cell; a
@@ -84,7 +89,8 @@ public final class QProbeKernel extends BaseKernel {
         }
         Consumer<String> out = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text));
         Consumer<String> err = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text));
-        EvalResult result = evaluator.eval(code, out, err);
+        Consumer<OutputEvent> outputs = silent ? null : event -> publish(env, event);
+        EvalResult result = evaluator.eval(code, out, err, outputs);
         if (result.error().isPresent()) {
             CellError e = result.error().get();
             env.publish(new PublishError(e.name(), e.message(), e.trace()));
@@ -97,6 +103,21 @@ public final class QProbeKernel extends BaseKernel {
             env.publish(new PublishExecuteResult(count, bundle(result.display())));
         }
         env.defer().reply(new ExecuteReply(count, Map.of()));
+    }
+
+    /** Sends an output the cell published while running as the Jupyter message of the same name. */
+    private static void publish(ShellReplyEnvironment env, OutputEvent event) {
+        if (event instanceof OutputEvent.NewDisplay d) {
+            DisplayData data = bundle(d.data());
+            data.setDisplayId(d.displayId());
+            env.publish(new PublishDisplayData(data));
+        } else if (event instanceof OutputEvent.UpdateDisplay u) {
+            DisplayData data = bundle(u.data());
+            data.setDisplayId(u.displayId());
+            env.publish(new PublishUpdateDisplayData(data));
+        } else if (event instanceof OutputEvent.ClearOutput c) {
+            env.publish(c.waitForNextOutput() ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
+        }
     }
 
     private static DisplayData bundle(Map<String, Object> mime) {

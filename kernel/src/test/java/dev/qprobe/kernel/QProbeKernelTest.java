@@ -282,6 +282,46 @@ class QProbeKernelTest {
     }
 
     @Test
+    void outputsPublishedWhileACellRunsAreDisplayUpdateAndClearMessages() {
+        String id = execute("""
+                System.out.println("a");
+                var h = display("one");
+                h.update("two");
+                clearOutput(false);
+                clearOutput(true);
+                System.out.println("b");
+                h
+                """);
+        JsonObject[] r = replyTo(shell, id, 20_000);
+        assertNotNull(r, "no execute_reply");
+        assertEquals("ok", r[2].get("status").getAsString(), r[2]::toString);
+        List<JsonObject[]> io = iopubUntilIdle(id, 5000);
+        assertNotNull(io);
+        List<String> order = new ArrayList<>();
+        for (JsonObject[] m : io) {
+            String type = m[0].get("msg_type").getAsString();
+            if (type.equals("stream")) {
+                order.add(m[2].get("text").getAsString().strip());
+            } else if (!type.equals("status") && !type.equals("execute_input")) {
+                order.add(type);
+            }
+        }
+        assertEquals(List.of("a", "display_data", "update_display_data", "clear_output", "clear_output", "b"), order,
+                "in the order the cell ran, and the handle as the cell's value adds no execute_result");
+        JsonObject shown = ofType(io, "display_data").get(0);
+        JsonObject updated = ofType(io, "update_display_data").get(0);
+        String displayId = shown.getAsJsonObject("transient").get("display_id").getAsString();
+        assertFalse(displayId.isBlank());
+        assertEquals(displayId, updated.getAsJsonObject("transient").get("display_id").getAsString());
+        assertEquals("one", shown.getAsJsonObject("data").get("text/plain").getAsString());
+        assertEquals("two", updated.getAsJsonObject("data").get("text/plain").getAsString());
+        assertTrue(shown.has("metadata") && updated.has("metadata"), "the spec requires metadata: " + shown);
+        List<JsonObject> clears = ofType(io, "clear_output");
+        assertFalse(clears.get(0).get("wait").getAsBoolean());
+        assertTrue(clears.get(1).get("wait").getAsBoolean());
+    }
+
+    @Test
     void aFailingCellPublishesAnErrorAndRepliesWithIt() {
         String id = execute("throw new IllegalStateException(\"boom\");");
         JsonObject[] r = replyTo(shell, id, 20_000);
