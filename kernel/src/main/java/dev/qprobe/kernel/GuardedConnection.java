@@ -190,6 +190,12 @@ final class GuardedConnection extends JupyterConnection {
             }
         }
 
+        /** Sends {@code message}, a reply in the protocol's shape ({@link ReplyContent}). */
+        @Override
+        public synchronized void sendMessage(Message<?> message) {
+            super.sendMessage(ReplyContent.conform(message));
+        }
+
         /** The request in {@code frames}; throws if the frames, the signature, the JSON or the header are wrong. */
         private Message<?> parse(List<byte[]> frames) {
             int delimiter = -1;
