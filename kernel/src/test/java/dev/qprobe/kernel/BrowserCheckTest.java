@@ -82,13 +82,13 @@ class BrowserCheckTest {
                 .redirectErrorStream(true)
                 .redirectOutput(SCREENSHOT.resolveSibling("jupyter.log").toFile());
         // Everything Jupyter reads or writes stays in the temporary directory: our kernelspec
-        // first on its path, no user configuration, and the DSL's sample cache.
+        // first on its path, no user configuration; samples go to the notebooks' shared cache.
         Map<String, String> env = server.environment();
         env.put("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
         env.put("JUPYTER_CONFIG_DIR", tmp.resolve("config").toString());
         env.put("JUPYTER_DATA_DIR", tmp.resolve("data").toString());
         env.put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
-        env.put("QPROBE_CACHE", tmp.resolve("cache").toString());
+        env.put("QPROBE_CACHE", JupyterSandbox.SAMPLE_CACHE.toString());
 
         Process process = server.start();
         try {

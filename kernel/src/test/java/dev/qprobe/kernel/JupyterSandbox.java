@@ -23,6 +23,12 @@ import java.util.concurrent.TimeUnit;
  * settings) neither interfere nor get touched.
  */
 final class JupyterSandbox {
+    /**
+     * The sample cache of the notebooks run by tests: sampling the built-in model is the slow part,
+     * so the notebook run and the browser check share it (in target/, so {@code mvn clean} empties it).
+     */
+    static final Path SAMPLE_CACHE = Path.of("target/qprobe-cache").toAbsolutePath();
+
     private final Path root;
     private final String kernelName;
     private int runs;

@@ -27,14 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a Q-probe notebook must: no errors, an HTML table and a PNG chart.
  *
  * <p>The executed notebooks stay in {@code target/notebooks-executed/} (CI keeps them). The
- * notebooks share one sample cache, {@code target/qprobe-cache}, emptied at the start: a later
- * notebook reuses what an earlier one sampled, as on a user's machine.
+ * notebooks share one sample cache, {@link JupyterSandbox#SAMPLE_CACHE}: a later notebook reuses
+ * what an earlier one sampled, as on a user's machine.
  */
 class NotebookExecutionTest {
     private static final Path NOTEBOOKS = Path.of("../notebooks");
     private static final Path FIXTURE = Path.of("src/test/resources/notebooks/fixture.ipynb");
     private static final Path EXECUTED = Path.of("target/notebooks-executed").toAbsolutePath();
-    private static final Path CACHE = Path.of("target/qprobe-cache").toAbsolutePath();
     /** Per cell: sampling from the built-in model on a cold cache is the slowest step. */
     private static final Duration CELL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration NOTEBOOK_TIMEOUT = Duration.ofMinutes(10);
@@ -49,7 +48,6 @@ class NotebookExecutionTest {
         ExternalTools.require(ExternalTools.JUPYTER, "apt-get install jupyter-nbconvert");
         ExternalTools.requirePythonModule("nbconvert", "apt-get install jupyter-nbconvert");
         sandbox = JupyterSandbox.install(dir);
-        deleteTree(CACHE);
         Files.createDirectories(EXECUTED);
     }
 
@@ -89,7 +87,7 @@ class NotebookExecutionTest {
                         "--ExecutePreprocessor.kernel_name=" + sandbox.kernelName(),
                         "--ExecutePreprocessor.timeout=" + CELL_TIMEOUT.toSeconds(),
                         "--output-dir=" + EXECUTED, "--output=" + name, notebook.toAbsolutePath().toString()),
-                Path.of("."), Map.of("QPROBE_CACHE", CACHE.toString()), null, NOTEBOOK_TIMEOUT);
+                Path.of("."), Map.of("QPROBE_CACHE", JupyterSandbox.SAMPLE_CACHE.toString()), null, NOTEBOOK_TIMEOUT);
         System.out.printf("notebook %s: executed in %.1f s%n", notebook.getFileName(), run.wall().toMillis() / 1000.0);
         assertTrue(run.succeeded() && Files.exists(executed), "nbconvert did not execute " + notebook + "\n"
                 + run.report());
@@ -113,17 +111,6 @@ class NotebookExecutionTest {
                     && Arrays.equals(Arrays.copyOf(bytes, PNG_SIGNATURE.length), PNG_SIGNATURE);
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
