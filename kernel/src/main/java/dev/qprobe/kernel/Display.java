@@ -17,7 +17,9 @@ import tech.tablesaw.api.Table;
  * <ul>
  *   <li>a Tablesaw {@link Table}: {@code text/html} (the first {@value #MAX_ROWS} rows, then a
  *       "... N more rows" note) and {@code text/plain};</li>
- *   <li>a {@link Chart}: {@code image/png} (base64), {@code image/svg+xml} and its title as
+ *   <li>a {@link Chart}: {@code image/png} (base64) and its title as {@code text/plain} (no SVG:
+ *       it is eight times the PNG's size and front ends prefer it, so every notebook would grow);</li>
+ *   <li>a {@link Svg}, from {@link Notebook#svg}: {@code image/svg+xml} and its title as
  *       {@code text/plain};</li>
  *   <li>DSL {@link Results}: its table with its chart below as {@code text/html}, the chart
  *       alone as {@code image/png}, its summary as {@code text/plain};</li>
@@ -47,8 +49,10 @@ public final class Display {
             bundle.put("text/plain", table.print());
         } else if (value instanceof Chart chart) {
             bundle.put("image/png", Base64.getEncoder().encodeToString(chart.png()));
-            bundle.put("image/svg+xml", chart.svg());
             bundle.put("text/plain", chart.title());
+        } else if (value instanceof Svg svg) {
+            bundle.put("image/svg+xml", svg.chart().svg());
+            bundle.put("text/plain", svg.chart().title());
         } else if (value instanceof Results results) {
             // A front end shows one MIME type of a bundle, so the HTML carries the chart too.
             String png = Base64.getEncoder().encodeToString(results.chart().png());

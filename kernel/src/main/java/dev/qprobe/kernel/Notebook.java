@@ -76,6 +76,11 @@ public final class Notebook {
         publish(new OutputEvent.ClearOutput(wait));
     }
 
+    /** {@code chart} to be shown as SVG (vector, sharp at any zoom) instead of PNG, e.g. {@code svg(run.chart())}. */
+    public static Svg svg(dev.qprobe.report.Chart chart) {
+        return new Svg(chart);
+    }
+
     /** A fresh display id. */
     static String newId() {
         return UUID.randomUUID().toString();

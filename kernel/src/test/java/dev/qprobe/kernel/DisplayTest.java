@@ -47,14 +47,19 @@ class DisplayTest {
     }
 
     @Test
-    void chartsBecomePngSvgAndTheirTitle() {
+    void chartsBecomePngAndTheirTitleAndSvgOnRequest() {
         Chart chart = Charts.lines("reward", "k", "r", Map.of("probe", List.of(Point.of(1, 0.2), Point.of(2, 0.4))))
                 .withSize(200, 120);
         Map<String, Object> bundle = Display.render(chart);
         byte[] png = Base64.getDecoder().decode((String) bundle.get("image/png"));
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, Arrays.copyOf(png, 4));
-        assertTrue(((String) bundle.get("image/svg+xml")).contains("<svg"));
         assertEquals("reward", bundle.get("text/plain"));
+        assertFalse(bundle.containsKey("image/svg+xml"));
+
+        Map<String, Object> svg = Display.render(Notebook.svg(chart));
+        assertTrue(((String) svg.get("image/svg+xml")).contains("<svg"));
+        assertEquals("reward", svg.get("text/plain"));
+        assertFalse(svg.containsKey("image/png"));
     }
 
     @Test
