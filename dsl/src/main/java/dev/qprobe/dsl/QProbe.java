@@ -1,5 +1,6 @@
 package dev.qprobe.dsl;
 
+import dev.qprobe.data.SampleSet;
 import dev.qprobe.task.Task;
 import java.util.List;
 
@@ -31,5 +32,27 @@ public final class QProbe {
     /** Starts an experiment on {@code task} (the built-in model unless {@code model(...)} says otherwise). */
     public static Experiment task(Task task) {
         return Experiment.of(task);
+    }
+
+    /**
+     * Features brought in from elsewhere (e.g. a {@code .npy} written by NumPy and loaded with
+     * {@link dev.qprobe.io.SampleSetIO#load}), ready for {@code probe(...)} and {@code select(...)}
+     * like features drawn here:
+     * <pre>{@code
+     * SampleSet all = SampleSetIO.load(Path.of("features.npy"), Path.of("samples.csv"));
+     * QProbe.features("features.npy", all.splitByPrompt(0.25, 0)).probe(Objective.PG).select(Beta.of(0));
+     * }</pre>
+     *
+     * @param source where the features come from, recorded in the results' provenance
+     * @throws IllegalArgumentException on a blank source, an empty set, train and test of different
+     *                                  dimensions, or a prompt in both
+     */
+    public static Features features(String source, SampleSet train, SampleSet test) {
+        return Features.broughtIn(source, train, test);
+    }
+
+    /** {@link #features(String, SampleSet, SampleSet)} of a split's train and test sets. */
+    public static Features features(String source, SampleSet.Split split) {
+        return Features.broughtIn(source, split.train(), split.test());
     }
 }
