@@ -24,6 +24,11 @@ class ShellCommandTest {
             List<SnippetEvent> beta = shell.eval("Beta.standard().values().length");
             assertValid(beta, "Beta.standard()");
             assertEquals("4", beta.get(0).value());
+            // Collections, charts and selection by their simple names, as notebook cells use them.
+            List<SnippetEvent> common = shell.eval("new ArrayList<>(List.of(Selection.probabilities(new double[] {0, 1}, 0)[1],"
+                    + " Charts.lines(\"t\", \"x\", \"y\", Map.of(\"s\", List.of(Point.of(1, 2)))).width())).size()");
+            assertValid(common, "java.util, dev.qprobe.select and dev.qprobe.report names");
+            assertEquals("2", common.get(0).value());
             List<SnippetEvent> task = shell.eval("QProbe.task(Tasks.arithmetic()).task().name()");
             assertValid(task, "QProbe.task");
             assertTrue(task.get(0).value().contains("arithmetic"), task.get(0).value());

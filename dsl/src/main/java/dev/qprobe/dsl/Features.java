@@ -11,15 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Samples with a feature vector each, split by prompt into train and test. */
+/**
+ * Samples with a feature vector each, split by prompt into train and test: drawn and embedded
+ * here ({@link Samples#embed}), or brought in ({@link QProbe#features(String, SampleSet, SampleSet)}).
+ */
 public final class Features {
+    /** Null for features brought in: they were not drawn here. */
     private final Samples samples;
-    private final Embed source;
+    /** What the features are, for {@link #toString()}: "Embed.hidden(-1)" or "brought in". */
+    private final String source;
     private final String embedderId;
     private final SampleSet train;
     private final SampleSet test;
 
-    Features(Samples samples, Embed source, String embedderId, SampleSet train, SampleSet test) {
+    Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test) {
         this.samples = samples;
         this.source = source;
         this.embedderId = embedderId;
@@ -27,8 +32,56 @@ public final class Features {
         this.test = test;
     }
 
+    /** Features brought in: see {@link QProbe#features(String, SampleSet, SampleSet)}. */
+    static Features broughtIn(String source, SampleSet train, SampleSet test) {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("say where the features come from, e.g. \"features.npy\"");
+        }
+        java.util.Objects.requireNonNull(train, "train");
+        java.util.Objects.requireNonNull(test, "test");
+        if (train.size() == 0 || test.size() == 0) {
+            throw new IllegalArgumentException("features from " + source + ": the " + (train.size() == 0 ? "train"
+                    : "test") + " set is empty");
+        }
+        if (train.dim() != test.dim()) {
+            throw new IllegalArgumentException("features from " + source + ": train has " + train.dim()
+                    + " dims but test has " + test.dim());
+        }
+        java.util.Set<String> trainIds = new java.util.HashSet<>(train.promptIds());
+        for (String id : test.promptIds()) {
+            if (trainIds.contains(id)) {
+                throw new IllegalArgumentException("features from " + source + ": prompt " + id + " is in both "
+                        + "train and test; split by prompt (SampleSet.splitByPrompt) so that test prompts are unseen");
+            }
+        }
+        return new Features(null, "brought in", source, train, test);
+    }
+
+    /**
+     * The samples these features embed.
+     *
+     * @throws IllegalStateException for features brought in with {@link QProbe#features}, which were not drawn here
+     */
     public Samples samples() {
+        if (samples == null) {
+            throw new IllegalStateException("these features were brought in (" + embedderId + "), not drawn with "
+                    + "sample(): there are no Samples; use train() and test()");
+        }
         return samples;
+    }
+
+    /** True when these features were drawn with {@code sample()} and {@code embed()} here, not brought in. */
+    public boolean drawnHere() {
+        return samples != null;
+    }
+
+    /** The fewest candidates any test prompt has: the largest k selection can be evaluated at. */
+    public int candidatesPerPrompt() {
+        int fewest = Integer.MAX_VALUE;
+        for (int p = 0; p < test.promptCount(); p++) {
+            fewest = Math.min(fewest, test.rowsOfPrompt(p).length);
+        }
+        return fewest;
     }
 
     public SampleSet train() {

@@ -43,19 +43,22 @@ public final class Probes {
 
     /**
      * Evaluates selection on the test prompts at k = 1, 2, 4, ... up to the samples drawn per
-     * prompt, for each beta.
+     * prompt (for features brought in: the fewest candidates of any test prompt), for each beta.
      */
     public Results select(Beta betas) {
-        return select(betas, EvaluationGrid.powersOfTwoUpTo(features.samples().config().k()));
+        return select(betas, EvaluationGrid.powersOfTwoUpTo(features.candidatesPerPrompt()));
     }
 
     /** Evaluates selection at the given k values (each at most the samples drawn per prompt). */
     public Results select(Beta betas, int... ks) {
-        int drawn = features.samples().config().k();
+        int drawn = features.candidatesPerPrompt();
         for (int k : ks) {
             if (k > drawn) {
-                throw new IllegalArgumentException("k = " + k + " exceeds the " + drawn + " samples drawn per prompt: "
-                        + "sample(" + k + ", ...) to evaluate it, or choose k <= " + drawn);
+                throw new IllegalArgumentException(features.drawnHere()
+                        ? "k = " + k + " exceeds the " + drawn + " samples drawn per prompt: sample(" + k
+                                + ", ...) to evaluate it, or choose k <= " + drawn
+                        : "k = " + k + " exceeds the " + drawn + " candidates of the smallest test prompt: choose k <= "
+                                + drawn);
             }
         }
         EvaluationGrid grid = EvaluationGrid.defaults().withKs(ks).withBetas(betas.values()).withRepeats(4);

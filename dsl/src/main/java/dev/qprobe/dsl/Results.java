@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /** Selection evaluated on the test prompts: one result per probe, with the base rate and the oracle. */
@@ -40,6 +41,71 @@ public final class Results {
     /** objective x k x beta -> reward with 95% CI and KL, plus base and oracle rows. */
     public Table table() {
         return EvaluationResult.combine(results);
+    }
+
+    /**
+     * The evaluation of the probe named {@code method}: its label ("MSE"), or the label's name
+     * before its settings ("PG" finds "PG(k=8,beta=1)").
+     *
+     * @throws IllegalArgumentException if no probe, or more than one, goes by that name
+     */
+    public EvaluationResult result(String method) {
+        List<EvaluationResult> exact = results.stream().filter(r -> r.label().equals(method)).toList();
+        List<EvaluationResult> found = !exact.isEmpty() ? exact
+                : results.stream().filter(r -> r.label().startsWith(method + "(")).toList();
+        if (found.size() != 1) {
+            throw new IllegalArgumentException((found.isEmpty() ? "no probe named " : "several probes named ") + method
+                    + "; these results hold " + results.stream().map(EvaluationResult::label).toList());
+        }
+        return found.get(0);
+    }
+
+    /** The mean reward of the base model's samples on the test prompts (k = 1), with its 95% CI. */
+    public Estimate base() {
+        return results.get(0).base();
+    }
+
+    /** The oracle best-of-k (pass@k for 0/1 rewards) at {@code k}, with its 95% CI. */
+    public Estimate oracle(int k) {
+        return results.get(0).oracle(k);
+    }
+
+    /**
+     * A compact view for reading: one row per probe, then the oracle and the base rate; one column
+     * per k, each cell "reward [95% CI]" at selection temperature {@code beta} (0 = argmax).
+     *
+     * @throws IllegalArgumentException if {@code beta} was not evaluated
+     */
+    public Table summary(double beta) {
+        int[] ks = results.get(0).grid().ks();
+        StringColumn method = StringColumn.create("method");
+        List<StringColumn> byK = new java.util.ArrayList<>();
+        for (int k : ks) {
+            byK.add(StringColumn.create("k = " + k));
+        }
+        for (EvaluationResult r : results) {
+            method.append(r.label());
+            for (int i = 0; i < ks.length; i++) {
+                byK.get(i).append(cell(r.reward(ks[i], beta)));
+            }
+        }
+        method.append("oracle (best of k)");
+        for (int i = 0; i < ks.length; i++) {
+            byK.get(i).append(cell(oracle(ks[i])));
+        }
+        method.append("base (mean of pi0)");
+        for (int i = 0; i < ks.length; i++) {
+            byK.get(i).append(cell(base()));
+        }
+        Table table = Table.create("expected reward at beta = " + beta + (beta == 0 ? " (argmax)" : "")
+                + ", 95% CI, " + results.get(0).promptCount() + " test prompts", method);
+        byK.forEach(table::addColumns);
+        return table;
+    }
+
+    private static String cell(Estimate e) {
+        return Double.isNaN(e.low()) ? String.format(Locale.ROOT, "%.3f", e.value())
+                : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.value(), e.low(), e.high());
     }
 
     /** Expected reward vs k for argmax selection, one line per probe, with the base rate and the oracle. */

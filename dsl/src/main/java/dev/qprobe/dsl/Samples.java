@@ -54,7 +54,7 @@ public final class Samples {
             // and a server that ignores the seed would hand back other completions).
             SampleSet trainSet = collector.embed(experiment.task(), experiment.task().trainPrompts(), train);
             SampleSet testSet = collector.embed(experiment.task(), experiment.task().testPrompts(), test);
-            return new Features(this, source, embedder.id(), trainSet, testSet);
+            return new Features(this, source.toString(), embedder.id(), trainSet, testSet);
         } catch (IOException e) {
             throw new UncheckedIOException("embedding failed: " + e.getMessage(), e);
         }

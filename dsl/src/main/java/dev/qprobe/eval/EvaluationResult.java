@@ -1,14 +1,17 @@
 package dev.qprobe.eval;
 
+import java.text.NumberFormat;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
  * One probe's evaluation on a held-out set: its reward and KL at every (k, beta) of the grid,
@@ -26,6 +29,8 @@ import tech.tablesaw.api.Table;
  *   <li>{@code kl} (double): the mean KL of the selection distribution from uniform; missing for
  *       base and oracle rows.</li>
  * </ul>
+ * The double columns print with 3 decimals ({@link #threeDecimals()}); their values and the CSV
+ * that Tablesaw writes keep full precision.
  */
 public final class EvaluationResult {
     /** The method name of the base-rate row. */
@@ -183,7 +188,22 @@ public final class EvaluationResult {
         appendReference(BASE, 1, first.base, method, k, beta, reward, low, high, kl);
         oracles.forEach((kk, e) -> appendReference(ORACLE, kk, e, method, k, beta, reward, low, high, kl));
         String name = results.size() == 1 ? "evaluation: " + first.label : "evaluation";
+        for (DoubleColumn c : List.of(reward, low, high, kl)) {
+            c.setPrintFormatter(threeDecimals());
+        }
         return Table.create(name, method, k, beta, reward, low, high, kl);
+    }
+
+    /**
+     * Shows a number with 3 decimals, whatever the locale; for reading a table in a notebook or a
+     * terminal. It changes only how the table prints, not its values or the CSV it writes.
+     */
+    public static NumberColumnFormatter threeDecimals() {
+        NumberFormat format = NumberFormat.getNumberInstance(Locale.ROOT);
+        format.setMinimumFractionDigits(3);
+        format.setMaximumFractionDigits(3);
+        format.setGroupingUsed(false);
+        return new NumberColumnFormatter(format, "");
     }
 
     private static void appendReference(String name, int kValue, Estimate e, StringColumn method, IntColumn k,

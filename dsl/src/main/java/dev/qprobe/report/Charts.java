@@ -301,6 +301,44 @@ public final class Charts {
     }
 
     /**
+     * A line chart over named settings evenly spaced along x, such as a sweep's values
+     * ("10", "25", "100", "400" training prompts, or "linear", "mlp(16)"): each point's x is the
+     * position of its setting in {@code categories}, which label the ticks. Otherwise as
+     * {@link #lines(String, String, String, Map, boolean)}; say in {@code yLabel} what the bars are.
+     *
+     * @throws IllegalArgumentException on no categories, a blank or repeated one, no series, an
+     *                                  empty series, two points of one series at the same x, or an
+     *                                  x that is not a position 0 .. categories - 1
+     */
+    public static Chart lines(String title, String xLabel, String yLabel, List<String> categories,
+                              Map<String, List<Point>> series) {
+        Objects.requireNonNull(categories, "categories");
+        if (categories.isEmpty()) {
+            throw new IllegalArgumentException("name at least one category for the x axis");
+        }
+        Set<String> seen = new HashSet<>();
+        for (String c : categories) {
+            if (c == null || c.isBlank() || !seen.add(c)) {
+                throw new IllegalArgumentException("categories must be distinct and not blank, got " + categories);
+            }
+        }
+        Objects.requireNonNull(series, "series");
+        series.forEach((name, points) -> {
+            for (Point p : Objects.requireNonNull(points, name)) {
+                if (p.x() != Math.rint(p.x()) || p.x() < 0 || p.x() >= categories.size()) {
+                    throw new IllegalArgumentException("series '" + name + "' has x = " + number(p.x())
+                            + ", not a category position 0 .. " + (categories.size() - 1));
+                }
+            }
+        });
+        Plot plot = new Plot(title, xLabel, yLabel);
+        plot.intervalNote = "";
+        double[] xRange = plot.categories(categories);
+        plot.lines(series, false);
+        return plot.finish(xRange[0], xRange[1], plot.yRange(false));
+    }
+
+    /**
      * The charts of one experiment, by file name: reward vs k under argmax, reward vs beta and
      * the reward-vs-KL frontier at the largest k (when the grid has several betas, and k > 1),
      * and the training loss curves.

@@ -49,6 +49,20 @@ class EvaluationResultTest {
     }
 
     @Test
+    void numbersPrintWithThreeDecimalsButKeepTheirValues() throws Exception {
+        Table t = probe.table();
+        double reward = probe.reward(4, 0.1).value();
+        int row = 2 * 2 + 1; // k = 4 (third k), beta = 0.1 (second beta)
+        assertEquals(reward, t.doubleColumn("reward").getDouble(row), 0);
+        assertEquals(String.format(java.util.Locale.ROOT, "%.3f", reward), t.getString(row, "reward"));
+        assertEquals("", t.getString(6, "kl"), "a missing KL (the base row) prints empty");
+        java.io.StringWriter csv = new java.io.StringWriter();
+        t.write().csv(csv);
+        Table back = Table.read().csv(new java.io.StringReader(csv.toString()));
+        assertEquals(reward, back.numberColumn("reward").getDouble(row), 0, "the CSV keeps every digit");
+    }
+
+    @Test
     void accessorsRejectPointsOffTheGrid() {
         assertMessage(() -> probe.reward(3, 0), "k = 3 is not on the grid [1, 2, 4]");
         assertMessage(() -> probe.reward(2, 1.0), "beta = 1.0 is not on the grid [0.0, 0.1]");

@@ -82,6 +82,11 @@ class ChartsTest {
         bySize.put("large model", List.of(Point.of(2, 0.45), Point.of(40, 0.61)));
         charts.put(Charts.lines("Pass rate by sample budget", "samples per prompt (log scale)", "pass rate", bySize,
                 true), List.of("Pass rate by sample budget", "small model", "large model", "pass rate"));
+        Map<String, List<Point>> byProbe = new LinkedHashMap<>();
+        byProbe.put("PG", List.of(new Point(0, 0.8, 0.7, 0.85), Point.of(1, 0.9), Point.of(2, 0.92)));
+        byProbe.put("MSE", List.of(Point.of(2, 0.9), Point.of(0, 0.6)));
+        charts.put(Charts.lines("Reward by training prompts", "training prompts (evenly spaced)", "reward (bars: seeds)",
+                List.of("10", "100", "400"), byProbe), List.of("Reward by training prompts", "evenly spaced", "PG", "MSE"));
         return charts;
     }
 
@@ -234,6 +239,13 @@ class ChartsTest {
         assertMessage(() -> Charts.rewardVsBeta(List.of(), 1), "no evaluation results");
         assertMessage(() -> Charts.rewardVsKl(List.of(), 2), "no evaluation results");
         assertMessage(() -> Charts.rewardVsTrainingPrompts(List.of(), 1, 0), "no sweep points");
+        Map<String, List<Point>> offGrid = Map.of("PG", List.of(Point.of(0, 0.5), Point.of(3, 0.6)));
+        assertMessage(() -> Charts.lines("t", "x", "y", List.of("a", "b", "c"), offGrid),
+                "series 'PG' has x = 3, not a category position 0 .. 2");
+        assertMessage(() -> Charts.lines("t", "x", "y", List.of("a", "b", "c"), Map.of("PG", List.of(Point.of(0.5, 1)))),
+                "x = 0.5, not a category position");
+        assertMessage(() -> Charts.lines("t", "x", "y", List.of("a", "a"), offGrid), "distinct and not blank");
+        assertMessage(() -> Charts.lines("t", "x", "y", List.of(), offGrid), "at least one category");
         assertMessage(() -> Charts.lossCurves(List.of()), "no training results");
         assertMessage(() -> Charts.lines("t", "x", "y", Map.of()), "no series");
         assertMessage(() -> Charts.lines("t", "x", "y", Map.of("a", List.of())), "series 'a' has no points");
