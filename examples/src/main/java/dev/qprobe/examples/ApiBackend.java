@@ -28,12 +28,12 @@ import java.util.function.Function;
  * <pre>
  * examples/run ApiBackend --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-0.5B \
  *     --embedding-model BAAI/bge-small-en-v1.5 --train 100 --test 50 --k 8
- * OPENAI_BASE_URL=https://api.openai.com/v1 QPROBE_MODEL=gpt-3.5-turbo-instruct \
- *     QPROBE_EMBEDDING_MODEL=text-embedding-3-small OPENAI_API_KEY=... examples/run ApiBackend
+ * QPROBE_OPENAI_BASE_URL=https://api.openai.com/v1 QPROBE_OPENAI_MODEL=gpt-3.5-turbo-instruct \
+ *     QPROBE_OPENAI_EMBEDDING_MODEL=text-embedding-3-small OPENAI_API_KEY=... examples/run ApiBackend
  * </pre>
  * Each option falls back to an environment variable: {@code --base-url} to
- * {@code OPENAI_BASE_URL}, {@code --model} to {@code QPROBE_MODEL}, {@code --embedding-model} to
- * {@code QPROBE_EMBEDDING_MODEL}. The API key is read from {@code OPENAI_API_KEY} when set (local
+ * {@code QPROBE_OPENAI_BASE_URL}, {@code --model} to {@code QPROBE_OPENAI_MODEL}, {@code --embedding-model} to
+ * {@code QPROBE_OPENAI_EMBEDDING_MODEL}. The API key is read from {@code OPENAI_API_KEY} when set (local
  * servers need none). {@code --mode chat} uses the chat route; {@code --train}, {@code --test}
  * and {@code --k} size the run (default 100, 50, 8; k at least 8, the PG probe's training chunk); {@code --cache DIR} as in {@link QuickStart}.
  */
@@ -52,14 +52,14 @@ public final class ApiBackend {
     static void run(String[] args, Function<String, String> env) throws Exception {
         Options options = Options.parse(args, USAGE, Set.of("base-url", "model", "embedding-model", "mode", "train",
                 "test", "k", "cache"));
-        String baseUrl = options.string("base-url", env.apply("OPENAI_BASE_URL"));
-        String modelName = options.string("model", env.apply("QPROBE_MODEL"));
-        String embeddingModel = options.string("embedding-model", env.apply("QPROBE_EMBEDDING_MODEL"));
+        String baseUrl = options.string("base-url", env.apply("QPROBE_OPENAI_BASE_URL"));
+        String modelName = options.string("model", env.apply("QPROBE_OPENAI_MODEL"));
+        String embeddingModel = options.string("embedding-model", env.apply("QPROBE_OPENAI_EMBEDDING_MODEL"));
         if (baseUrl == null || baseUrl.isBlank()) {
-            throw options.error("no endpoint: pass --base-url (e.g. http://localhost:8000/v1) or set OPENAI_BASE_URL");
+            throw options.error("no endpoint: pass --base-url (e.g. http://localhost:8000/v1) or set QPROBE_OPENAI_BASE_URL");
         }
         if (modelName == null || modelName.isBlank()) {
-            throw options.error("no model: pass --model NAME or set QPROBE_MODEL");
+            throw options.error("no model: pass --model NAME or set QPROBE_OPENAI_MODEL");
         }
         OpenAiEndpoint.Mode mode = switch (options.string("mode", "completions")) {
             case "completions" -> OpenAiEndpoint.Mode.COMPLETIONS;

@@ -46,8 +46,8 @@ class ApiBackendTest {
     @Test
     void takesTheEndpointFromTheEnvironmentAndSendsTheKey(@TempDir Path cache) throws Exception {
         try (ArithmeticServer server = new ArithmeticServer()) {
-            Map<String, String> env = Map.of("OPENAI_BASE_URL", server.baseUrl(), "QPROBE_MODEL", "tiny-math",
-                    "QPROBE_EMBEDDING_MODEL", "tiny-embed", "OPENAI_API_KEY", "sk-test-123");
+            Map<String, String> env = Map.of("QPROBE_OPENAI_BASE_URL", server.baseUrl(), "QPROBE_OPENAI_MODEL", "tiny-math",
+                    "QPROBE_OPENAI_EMBEDDING_MODEL", "tiny-embed", "OPENAI_API_KEY", "sk-test-123");
             String printed = Console.output(() -> ApiBackend.run(new String[] {
                     "--train", "4", "--test", "2", "--k", "8", "--cache", cache.toString()}, env::get));
 
@@ -61,7 +61,7 @@ class ApiBackendTest {
     @Test
     void withoutAnEndpointItSaysHowToGiveOne() {
         var e = assertThrows(IllegalArgumentException.class, () -> ApiBackend.run(new String[0], name -> null));
-        assertTrue(e.getMessage().contains("--base-url") && e.getMessage().contains("OPENAI_BASE_URL"), e.getMessage());
+        assertTrue(e.getMessage().contains("--base-url") && e.getMessage().contains("QPROBE_OPENAI_BASE_URL"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ApiBackend.run(new String[] {"--base-url", "http://127.0.0.1:9/v1"}, name -> null));
         assertTrue(e.getMessage().contains("no model"), e.getMessage());
