@@ -106,6 +106,10 @@ public final class JShellEvaluator implements AutoCloseable {
     /** The engine in use, set once it started; null while a new one starts. */
     private volatile Engine engine;
     private volatile boolean stopRequested;
+    /** Guards {@link #activeCells}, and {@link #stopRequested} against a stale interrupt. */
+    private final Object interruptLock = new Object();
+    /** Calls of {@link #eval} under way, running or waiting for their turn. */
+    private int activeCells;
     private volatile boolean running;
     /** Cells run so far, the one running included. */
     private volatile int cells;
@@ -160,10 +164,16 @@ public final class JShellEvaluator implements AutoCloseable {
      * Tablesaw table and a DSL value, which notebooks show first.
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
+        return withDsl(JShellEvaluator::onOwnThread, vmOptions);
+    }
+
+    /** {@link #withDsl(String...)} with its engine started by {@code starter}: tests hold the start back. */
+    static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
         return new JShellEvaluator(classPath, QProbe.IMPORTS, List.of(vmOptions),
-                List.of("\"warm-up\"", "Table.create(\"warm-up\", IntColumn.create(\"x\", 1))", "Beta.standard()"));
+                List.of("\"warm-up\"", "Table.create(\"warm-up\", IntColumn.create(\"x\", 1))", "Beta.standard()"),
+                starter);
     }
 
     private static void onOwnThread(Runnable task) {
@@ -350,7 +360,7 @@ public final class JShellEvaluator implements AutoCloseable {
         }
         for (Consumer<JShell> step : steps) {
             synchronized (this) {
-                if (closed || cells != cellsBefore || started.ended().get()) {
+                if (closed || cells != cellsBefore || cellWaiting() || started.ended().get()) {
                     break;
                 }
                 try {
@@ -364,6 +374,12 @@ public final class JShellEvaluator implements AutoCloseable {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             // a stray file in the temp directory is harmless
+        }
+    }
+
+    private boolean cellWaiting() {
+        synchronized (interruptLock) {
+            return activeCells > 0;
         }
     }
 
@@ -440,10 +456,25 @@ public final class JShellEvaluator implements AutoCloseable {
      * @param stderr likewise for standard error
      * @param stdin  where the cell's {@code System.in} reads come from
      */
-    public synchronized EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr,
+    public EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr, InputSource stdin) {
+        synchronized (interruptLock) {
+            activeCells++;
+        }
+        try {
+            return evalInTurn(cell, stdout, stderr, stdin);
+        } finally {
+            synchronized (interruptLock) {
+                if (--activeCells == 0) {
+                    stopRequested = false; // an interrupt is for the cell it came during, not the next one
+                }
+            }
+        }
+    }
+
+    /** Runs a cell once no other cell and no warm-up step uses the engine. */
+    private synchronized EvalResult evalInTurn(String cell, Consumer<String> stdout, Consumer<String> stderr,
             InputSource stdin) {
         int number = ++cells;
-        stopRequested = false;
         running = true;
         out.begin(stdout);
         err.begin(stderr);
@@ -703,12 +734,19 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /**
      * Stops the cell that is running: the running snippet is killed and the rest of the cell
-     * skipped; the cell reports {@link Kind#INTERRUPTED}. Returns once the cell has stopped, or
-     * after ten seconds of trying. Does nothing between cells.
+     * skipped; the cell reports {@link Kind#INTERRUPTED}. A cell still waiting for its turn (for
+     * the engine's start, say) does not run at all. Returns once the cell has stopped, or after
+     * ten seconds of trying. Does nothing between cells.
      */
     public void interrupt() {
-        int cell = cells;
-        stopRequested = true;
+        int cell;
+        synchronized (interruptLock) {
+            if (activeCells == 0) {
+                return;
+            }
+            stopRequested = true;
+            cell = cells;
+        }
         long deadline = System.nanoTime() + INTERRUPT_PATIENCE_NANOS;
         // JShell.stop() only stops code that runs, not a snippet being compiled: repeat until the cell
         // ends, and never stop the cell after it.
