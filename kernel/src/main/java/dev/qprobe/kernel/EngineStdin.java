@@ -87,6 +87,9 @@ public final class EngineStdin extends InputStream {
 
     /** Makes sure unread bytes of the running cell's input are at hand; false at the end of the input. */
     private boolean fill() throws IOException {
+        // A prompt printed without a line end must reach the user before the question does.
+        System.out.flush();
+        System.err.flush();
         boolean holding = next < line.length;
         Answer a = ask(holding ? lineCell : -1);
         switch (a.kind()) {

@@ -236,6 +236,24 @@ public final class Magics {
         return java;
     }
 
+    /**
+     * Whether a cell is ready to run, for console front ends: a {@code %%time} line without code
+     * below needs more lines, magic lines alone are complete, and the Java decides otherwise. A
+     * bad magic line counts as complete, so that running it says what is wrong.
+     */
+    public IsComplete isComplete(String cell) {
+        Parsed parsed;
+        try {
+            parsed = parse(cell);
+        } catch (MagicException e) {
+            return IsComplete.COMPLETE;
+        }
+        if (parsed.java().isBlank()) {
+            return parsed.timed() ? IsComplete.INCOMPLETE : IsComplete.COMPLETE;
+        }
+        return evaluator.isComplete(parsed.java());
+    }
+
     private static EvalResult failed(String message, CharSequence out, CharSequence err) {
         CellError error = new CellError(Kind.MAGIC, "MagicError", message, List.of(message));
         return new EvalResult(out.toString(), err.toString(), Optional.empty(), Map.of(), Optional.of(error));

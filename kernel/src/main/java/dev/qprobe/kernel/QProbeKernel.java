@@ -152,7 +152,11 @@ public final class QProbeKernel extends BaseKernel {
         if (channel == null) {
             return InputSource.none("note: the kernel has no stdin channel, so System.in is at its end");
         }
-        return stopped -> channel.ask(message, "", false, stopped);
+        return stopped -> {
+            String value = channel.ask(message, "", false, stopped);
+            // Front ends answer Ctrl-D with the EOT character (jupyter console does): the end of the input.
+            return "\u0004".equals(value) ? null : value;
+        };
     }
 
     private static DisplayData bundle(Map<String, Object> mime) {
@@ -193,7 +197,7 @@ public final class QProbeKernel extends BaseKernel {
     /** {@code complete}, {@code invalid}, or an empty indent for code that needs more lines. */
     @Override
     public String isComplete(String code) {
-        return switch (evaluator.isComplete(code)) {
+        return switch (magics.isComplete(code)) {
             case COMPLETE -> IS_COMPLETE_YES;
             case INVALID -> IS_COMPLETE_BAD;
             case INCOMPLETE -> "";

@@ -25,8 +25,9 @@ import org.dflib.jjava.jupyter.messages.request.InputRequest;
  *
  * <p>JJava's own {@code StdinChannel.getInput} waits for the reply without end and fails on any
  * other message. Here the wait gives up when the cell is interrupted, and a message that is not
- * a correctly signed reply to this very request (say the late answer to an interrupted one) is
- * dropped.
+ * a correctly signed {@code input_reply} is dropped, as is a reply whose parent header names
+ * another request (the late answer to an interrupted one, say). A reply without a parent header
+ * counts: jupyter_client's {@code input()} sends none.
  */
 final class StdinRequests {
     private static final Logger LOG = Logger.getLogger(StdinRequests.class.getName());
@@ -96,7 +97,7 @@ final class StdinRequests {
         return frames;
     }
 
-    /** The value of {@code frames} if they are a correctly signed {@code input_reply} to request {@code id}. */
+    /** The value of {@code frames} if they are a correctly signed {@code input_reply}, to request {@code id} if it says. */
     private Optional<String> answerTo(String id, List<byte[]> frames) {
         int d = 0;
         while (d < frames.size() && !Arrays.equals(DELIMITER, frames.get(d))) {
@@ -119,8 +120,8 @@ final class StdinRequests {
             JsonElement type = header.get("msg_type");
             JsonElement parentId = parent.get("msg_id");
             JsonElement value = content.get("value");
-            if (type == null || !type.getAsString().equals("input_reply") || parentId == null
-                    || !parentId.getAsString().equals(id)) {
+            if (type == null || !type.getAsString().equals("input_reply")
+                    || parentId != null && !parentId.getAsString().equals(id)) {
                 LOG.info("dropped a message on stdin that is not the reply to input request " + id);
                 return Optional.empty();
             }

@@ -155,4 +155,14 @@ class MagicsTest {
         CellError e = magicError("%matplotlib inline\n1");
         assertTrue(e.message().contains("%matplotlib") && e.message().contains("%lsmagic"), e.message());
     }
+
+    @Test
+    void consolesKnowWhenAMagicCellIsComplete() {
+        assertEquals(IsComplete.INCOMPLETE, magics.isComplete("%%time"), "%%time waits for its code");
+        assertEquals(IsComplete.INCOMPLETE, magics.isComplete("%%time\nint x ="));
+        assertEquals(IsComplete.COMPLETE, magics.isComplete("%%time\nint x = 1;"));
+        assertEquals(IsComplete.COMPLETE, magics.isComplete("%version"));
+        assertEquals(IsComplete.INCOMPLETE, magics.isComplete("%jars lib/*.jar\nvoid f() {"));
+        assertEquals(IsComplete.COMPLETE, magics.isComplete("%nosuch"), "running it says what is wrong");
+    }
 }

@@ -199,10 +199,10 @@ class QProbeKernelTest {
                 "user_expressions", Map.of(), "allow_stdin", allowStdin, "stop_on_error", true));
     }
 
-    /** Answers an input_request, as the front end's user would. */
+    /** Answers an input_request, as the front end's user would; without a parent header if {@code inputRequest} is null. */
     private static void answer(JsonObject[] inputRequest, String value) {
         String header = header(UUID.randomUUID().toString(), "input_reply").toString();
-        String parent = inputRequest[0].toString();
+        String parent = inputRequest == null ? "{}" : inputRequest[0].toString();
         String content = GSON.toJson(Map.of("value", value));
         stdin.sendMore(DELIMITER);
         stdin.sendMore(sign(header.getBytes(UTF_8), parent.getBytes(UTF_8), "{}".getBytes(UTF_8),
@@ -491,7 +491,7 @@ class QProbeKernelTest {
         answer(question, "h\u00e9llo");
         JsonObject[] again = replyTo(stdin, id, 30_000);
         assertNotNull(again, "no second input_request for the second line");
-        answer(again, "!");
+        answer(null, "!"); // as jupyter_client's input() does
         JsonObject[] r = replyTo(shell, id, 30_000);
         assertNotNull(r);
         assertEquals("ok", r[2].get("status").getAsString(), r[2]::toString);
