@@ -190,6 +190,7 @@ public final class JShellEvaluator implements AutoCloseable {
             start.completeExceptionally(new IllegalStateException("the evaluator is closed"));
             return;
         }
+        int cellsBefore = cells;
         starter.execute(() -> {
             Engine started;
             try {
@@ -202,7 +203,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 started.shell().close();
             }
             start.complete(started);
-            warmUp(started);
+            warmUp(started, cellsBefore);
         });
     }
 
@@ -331,31 +332,35 @@ public final class JShellEvaluator implements AutoCloseable {
     /**
      * Takes first-time costs off the first cells, once the engine is in use: the source analysis'
      * own start-up, loading and rendering the warm-up values' classes in the engine, reading the
-     * rendering here. One step at a time, and none once a cell ran, so a cell waits at most for
-     * the step under way. Leaves nothing defined; a failing step is skipped.
+     * rendering here. In small steps, and none once a cell came along since the start began
+     * (warming up would only make it wait), so a cell waits at most for the step under way.
+     * Leaves nothing defined; a failing step is skipped.
      */
-    private void warmUp(Engine started) {
-        int cellsBefore = cells;
+    private void warmUp(Engine started, int cellsBefore) {
         Path file = displayFile.resolveSibling("warm-up.json");
+        List<Snippet> made = new ArrayList<>();
         List<Consumer<JShell>> steps = new ArrayList<>();
         steps.add(shell -> shell.sourceCodeAnalysis().analyzeCompletion("Math.max(1, 2)"));
         for (String expression : warmUp) {
+            steps.add(shell -> shell.eval(expression).forEach(e -> made.add(e.snippet())));
             steps.add(shell -> {
-                List<Snippet> made = new ArrayList<>();
+                if (!made.isEmpty() && made.get(made.size() - 1) instanceof VarSnippet v
+                        && shell.status(v) == Snippet.Status.VALID) {
+                    shell.eval("dev.qprobe.kernel.Display.write(" + v.name() + ", " + javaString(file.toString())
+                            + ");").forEach(w -> made.add(w.snippet()));
+                }
+            });
+            steps.add(shell -> {
                 try {
-                    for (SnippetEvent e : shell.eval(expression)) {
-                        made.add(e.snippet());
-                        if (e.snippet() instanceof VarSnippet v && e.status() == Snippet.Status.VALID) {
-                            shell.eval("dev.qprobe.kernel.Display.write(" + v.name() + ", "
-                                    + javaString(file.toString()) + ");").forEach(w -> made.add(w.snippet()));
-                            Display.read(file);
-                        }
+                    if (Files.exists(file)) {
+                        Display.read(file);
+                        Files.delete(file);
                     }
                 } catch (IOException e) {
                     // warming up is worth a try, no more
-                } finally {
-                    made.forEach(shell::drop);
                 }
+                made.forEach(shell::drop);
+                made.clear();
             });
         }
         for (Consumer<JShell> step : steps) {
@@ -368,6 +373,13 @@ public final class JShellEvaluator implements AutoCloseable {
                 } catch (IllegalStateException engineGone) {
                     break;
                 }
+            }
+        }
+        synchronized (this) {
+            try {
+                made.forEach(started.shell()::drop); // what a step cut short left
+            } catch (IllegalStateException engineGone) {
+                // nothing to drop in an engine that ended
             }
         }
         try {
