@@ -400,13 +400,14 @@ public final class JShellEvaluator implements AutoCloseable {
      * and class defined by cells is gone; the class path added by {@link #addToClasspath} stays.
      */
     public synchronized void restart() {
-        Engine old = engine;
-        engine = null;
-        if (old != null) {
-            old.shell().close();
-        }
+        CompletableFuture<Engine> previous;
         synchronized (startLock) {
+            previous = starting;
             startInBackground();
+        }
+        engine = null;
+        if (previous != null) {
+            previous.thenAccept(old -> old.shell().close()); // now, or once a start under way is done
         }
     }
 

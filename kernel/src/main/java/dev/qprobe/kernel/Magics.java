@@ -309,7 +309,8 @@ public final class Magics {
                 matches = walk.filter(p -> !p.equals(from) && matcher.matches(from.relativize(p)))
                         .map(Path::normalize).sorted().toList();
             } catch (IOException | UncheckedIOException e) {
-                throw new MagicException(magic + ": cannot list " + from + " for " + spec + " (" + e.getMessage() + ")");
+                throw new MagicException(magic + ": cannot list " + from + " for " + spec + " (" + e.getMessage()
+                        + ")");
             }
         }
         if (matches.isEmpty()) {

@@ -97,7 +97,7 @@ final class StdinRequests {
         return frames;
     }
 
-    /** The value of {@code frames} if they are a correctly signed {@code input_reply}, to request {@code id} if it says. */
+    /** The value of {@code frames} if they are a signed {@code input_reply}, to request {@code id} if it says so. */
     private Optional<String> answerTo(String id, List<byte[]> frames) {
         int d = 0;
         while (d < frames.size() && !Arrays.equals(DELIMITER, frames.get(d))) {

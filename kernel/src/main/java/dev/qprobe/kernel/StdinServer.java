@@ -23,10 +23,10 @@ import java.util.function.Consumer;
  *
  * <p>An engine connects when it first reads, proves it is ours with a token, then sends one
  * numbered request per read; the answer, under the same number, is a line (with the cell it
- * belongs to), the end of the input, or "interrupted". A request that still holds unread bytes of a line names that line's cell,
- * and they are kept only if that cell is still running: what a cell left unread is not the
- * next cell's input. Each engine's requests are served on a thread of their own, so the
- * engine's output keeps flowing while a cell waits for the user.
+ * belongs to), the end of the input, or "interrupted". A request that still holds unread bytes
+ * of a line names that line's cell, and they are kept only if that cell is still running: what
+ * a cell left unread is not the next cell's input. Each engine's requests are served on a
+ * thread of their own, so the engine's output keeps flowing while a cell waits for the user.
  */
 final class StdinServer implements AutoCloseable {
     /** Answer: a line follows, as the cell number, the length and the UTF-8 bytes (line end included). */
