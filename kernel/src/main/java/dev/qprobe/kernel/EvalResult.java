@@ -50,7 +50,11 @@ public record EvalResult(String stdout, String stderr, Optional<String> value, M
             /** It was stopped by {@link JShellEvaluator#interrupt()}. */
             INTERRUPTED,
             /** It ended the engine's JVM (say {@code System.exit}); a fresh engine took its place. */
-            ENGINE_RESTARTED
+            ENGINE_RESTARTED,
+            /** The engine's JVM could not be started, so nothing ran; the next cell tries again. */
+            ENGINE_UNAVAILABLE,
+            /** A magic line was wrong: an unknown magic, a bad argument, a path that does not exist. */
+            MAGIC
         }
     }
 }

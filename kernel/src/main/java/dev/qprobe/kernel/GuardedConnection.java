@@ -64,6 +64,7 @@ final class GuardedConnection extends JupyterConnection {
     private final ZMQ.Context context = ZMQ.context(1);
     private final GuardedShellChannel shellChannel;
     private final GuardedShellChannel controlChannel;
+    private final StdinRequests stdinRequests;
     private volatile boolean connected;
     private volatile boolean closed;
 
@@ -73,6 +74,12 @@ final class GuardedConnection extends JupyterConnection {
         HMACGenerator hmac = properties.createHMACGenerator();
         this.shellChannel = new GuardedShellChannel(context, hmac, false, this);
         this.controlChannel = new GuardedShellChannel(context, hmac, true, this);
+        this.stdinRequests = new StdinRequests(stdin, hmac);
+    }
+
+    /** Asks the client for input on JJava's stdin socket, which nothing else reads. */
+    StdinRequests stdinRequests() {
+        return stdinRequests;
     }
 
     /** Binds every channel to the transport, address and ports of the connection file, and says "starting". */

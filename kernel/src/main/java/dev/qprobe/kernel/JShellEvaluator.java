@@ -26,8 +26,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
@@ -43,6 +50,7 @@ import jdk.jshell.SourceCodeAnalysis.Documentation;
 import jdk.jshell.SourceCodeAnalysis.Suggestion;
 import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
+import jdk.jshell.execution.JdiExecutionControlProvider;
 
 /**
  * Evaluates notebook cells in JShell: the protocol-independent core of the Jupyter kernel.
@@ -61,11 +69,20 @@ import jdk.jshell.VarSnippet;
  * the first error stops the cell. Compiler errors and stack traces carry line numbers of the
  * cell, not of JShell's snippets.
  *
+ * <p>The engine starts in the background: constructing an evaluator returns at once, and the
+ * first call that needs the engine ({@link #eval}, {@link #complete}, ...) waits for what is left
+ * of its start-up. If it cannot start, that call reports why and the next one tries again.
+ *
+ * <p>A cell's {@code System.in} reads lines from the cell's {@link InputSource}, through a
+ * {@link StdinServer}: JShell's own input forwarding asks for input ahead of the reads, which
+ * would prompt the user for lines no code wants.
+ *
  * <p>{@link #eval} runs one cell at a time; {@link #interrupt} may be called from any thread.
  */
 public final class JShellEvaluator implements AutoCloseable {
     private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "char", "short", "int", "long", "float",
             "double");
+    private static final Logger LOG = Logger.getLogger(JShellEvaluator.class.getName());
     private static final int MAX_DOCUMENTED_OVERLOADS = 10;
     /** How long {@link #interrupt} keeps trying to stop a cell. */
     private static final long INTERRUPT_PATIENCE_NANOS = 10_000_000_000L;
@@ -75,16 +92,32 @@ public final class JShellEvaluator implements AutoCloseable {
     private final List<String> vmOptions;
     /** Snippets run after the imports whenever an engine starts. */
     private final List<String> startup;
+    private final List<String> warmUp;
+    /** Added by {@link #addToClasspath}, for every engine from then on. */
+    private final List<String> addedClassPath = new CopyOnWriteArrayList<>();
     /** Marks this evaluator's {@link OutputChannel} lines in the engine's standard output. */
     private final String outputToken = OutputChannel.newToken();
     private final Sink out = new Sink(outputToken);
     private final Sink err = new Sink(null);
+    /** Where the engines' {@code System.in} gets its lines from. */
+    private final StdinServer stdinServer;
+    private final Object startLock = new Object();
+
+    private final Executor starter;
+    /** The engine's start, under way or done; null after a failed start was reported, until the next try. */
+    private CompletableFuture<Engine> starting;
+    private volatile boolean closed;
     /** Where each snippet of the current engine came from, by snippet id: cell number and first line. */
     private final Map<String, int[]> places = new HashMap<>();
     /** Where the engine writes a rendered value for this side to read (the engine runs on this machine). */
     private final Path displayFile;
+    /** The engine in use, set once it started; null while a new one starts. */
     private volatile Engine engine;
     private volatile boolean stopRequested;
+    /** Guards {@link #activeCells}, and {@link #stopRequested} against a stale interrupt. */
+    private final Object interruptLock = new Object();
+    /** Calls of {@link #eval} under way, running or waiting for their turn. */
+    private int activeCells;
     private volatile boolean running;
     /** Cells run so far, the one running included. */
     private volatile int cells;
@@ -94,49 +127,192 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /**
-     * Starts an engine.
+     * Starts an engine in the background, warmed up by rendering a string.
      *
      * @param classPath the engine's class path, for compiling and running cells
      * @param imports   packages or types imported before the first cell, e.g. {@code java.util.*}
      * @param vmOptions extra options of the engine's JVM, e.g. {@code -Xmx1g}
-     * @throws IllegalStateException if the engine does not start or an import does not compile
      */
     public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions) {
-        this(classPath, imports, vmOptions, List.of());
+        this(classPath, imports, vmOptions, List.of(), List.of("\"warm-up\""));
     }
 
     /**
-     * Starts an engine that runs {@code startup} after its imports, e.g. to install a listener.
+     * Starts an engine in the background.
      *
-     * @throws IllegalStateException if the engine does not start, or an import or a start-up
-     *                               snippet does not compile or throws
+     * @param startup snippets every engine runs after its imports, e.g. to install a listener; one
+     *                that does not compile or throws makes the start fail
+     * @param warmUp  expressions that the engine evaluates and renders once it started, so that the
+     *                first cell does not pay for loading the classes they use; their values are dropped
      */
-    public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup) {
+    public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
+            List<String> warmUp) {
+        this(classPath, imports, vmOptions, startup, warmUp, JShellEvaluator::onOwnThread);
+    }
+
+    /** @param starter runs each engine start; tests hold it back to see what waits for it */
+    JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
+            List<String> warmUp, Executor starter) {
+        this.starter = starter;
         this.classPath = List.copyOf(classPath);
         this.imports = List.copyOf(imports);
         this.vmOptions = List.copyOf(vmOptions);
         this.startup = List.copyOf(startup);
+        this.warmUp = List.copyOf(warmUp);
         try {
             this.displayFile = Files.createTempDirectory("qprobe-kernel").resolve("display.json");
+            this.stdinServer = new StdinServer(line -> err.note(line));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.engine = start();
+        synchronized (startLock) {
+            startInBackground();
+        }
     }
 
     /**
      * An evaluator for notebooks: the engine gets this JVM's class path (so the DSL, the
      * kernel and their libraries), the DSL's imports, {@link QProbe#IMPORTS}, and the
      * {@link Notebook} methods; the DSL's progress shows as notebook outputs ({@link NotebookProgress}).
+     * It warms up on a Tablesaw table and a DSL value, which notebooks show first.
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
+        return withDsl(JShellEvaluator::onOwnThread, vmOptions);
+    }
+
+    /** {@link #withDsl(String...)} with its engine started by {@code starter}: tests hold the start back. */
+    static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
         List<String> imports = new ArrayList<>(QProbe.IMPORTS);
         imports.addAll(Notebook.ENGINE_IMPORTS);
-        return new JShellEvaluator(classPath, imports, List.of(vmOptions), Notebook.ENGINE_STARTUP);
+        return new JShellEvaluator(classPath, imports, List.of(vmOptions), Notebook.ENGINE_STARTUP,
+                List.of("\"warm-up\"", "Table.create(\"warm-up\", IntColumn.create(\"x\", 1))", "Beta.standard()"),
+                starter);
     }
 
+    private static void onOwnThread(Runnable task) {
+        Thread thread = new Thread(task, "qprobe-engine-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Starts an engine with {@link #starter}, in the background; the caller holds {@link #startLock}. */
+    private void startInBackground() {
+        CompletableFuture<Engine> start = new CompletableFuture<>();
+        starting = start;
+        if (closed) {
+            start.completeExceptionally(new IllegalStateException("the evaluator is closed"));
+            return;
+        }
+        int cellsBefore = cells;
+        starter.execute(() -> {
+            Engine started;
+            try {
+                started = start();
+            } catch (Throwable e) {
+                start.completeExceptionally(e);
+                return;
+            }
+            if (closed) {
+                started.shell().close();
+            }
+            start.complete(started);
+            warmUp(started, cellsBefore);
+        });
+    }
+
+    /** Thrown when the engine could not be started; the message says why in a line or two. */
+    private static final class EngineUnavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EngineUnavailable(Throwable cause) {
+            super(why(cause), cause);
+        }
+
+        /**
+         * JShell reports a JVM that would not start with its own prefix, and sometimes with its whole
+         * command line and stack traces; the lines that say why are the first (the JVM's own complaint,
+         * when short) and the "Exception:" and "Error:" lines.
+         */
+        private static String why(Throwable cause) {
+            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+            if (message.lines().count() <= 1) {
+                return message;
+            }
+            LOG.warning("the engine did not start: " + message);
+            String first = message.lines().findFirst().orElse("").strip()
+                    .replaceFirst("^Launching JShell execution engine threw: ", "");
+            List<String> reasons = new ArrayList<>();
+            if (!first.isEmpty() && first.length() <= 200) {
+                reasons.add(first);
+            }
+            message.lines().skip(1).map(String::strip)
+                    .filter(l -> l.startsWith("Exception:") || l.startsWith("Error:"))
+                    .map(l -> l.startsWith("Exception:") ? l.substring("Exception:".length()).strip() : l)
+                    .forEach(reasons::add);
+            List<String> distinct = reasons.stream().distinct().limit(3).toList();
+            return distinct.isEmpty() ? message.lines().findFirst().orElse(message) : String.join("; ", distinct);
+        }
+    }
+
+    /** Thrown when a cell is interrupted while it waits for the engine to start. */
+    private static final class InterruptedWhileStarting extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * The engine, once started: waits for the start under way, or begins one if the last one
+     * failed. If this start fails, throws {@link EngineUnavailable} saying why; the next call
+     * tries again (so a user who fixed the cause needs no restart).
+     *
+     * @param interruptible whether {@link #interrupt} ends the wait, with {@link InterruptedWhileStarting}
+     */
+    private Engine awaitEngine(boolean interruptible) {
+        CompletableFuture<Engine> start;
+        synchronized (startLock) {
+            if (starting == null) {
+                startInBackground();
+            }
+            start = starting;
+        }
+        while (true) {
+            try {
+                Engine started = start.get(50, TimeUnit.MILLISECONDS);
+                if (started != engine) {
+                    places.clear(); // snippet ids start again in a new engine
+                    engine = started;
+                }
+                return started;
+            } catch (TimeoutException e) {
+                if (interruptible && stopRequested) {
+                    throw new InterruptedWhileStarting();
+                }
+            } catch (ExecutionException e) {
+                synchronized (startLock) {
+                    if (starting == start) {
+                        starting = null;
+                    }
+                }
+                throw new EngineUnavailable(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new EngineUnavailable(e);
+            }
+        }
+    }
+
+    /** Waits until the engine has started, or failed to (then the next call tries again); for start-up checks. */
+    public boolean awaitStart() {
+        try {
+            awaitEngine(false);
+            return true;
+        } catch (EngineUnavailable e) {
+            return false;
+        }
+    }
+
+    /** Starts an engine's JVM and prepares it: imports, added class path, input, warm-up. */
     private Engine start() {
         String path = String.join(File.pathSeparator, classPath);
         List<String> remote = new ArrayList<>(List.of("--class-path", path, "--add-modules=jdk.incubator.vector",
@@ -144,35 +320,158 @@ public final class JShellEvaluator implements AutoCloseable {
                 "-D" + OutputChannel.TOKEN_PROPERTY + "=" + outputToken));
         remote.addAll(vmOptions);
         JShell shell = JShell.builder()
-                .in(InputStream.nullInputStream()) // a cell reading System.in gets end of input, not the kernel's
+                .in(InputStream.nullInputStream()) // System.in is EngineStdin's, see start()
                 .out(new PrintStream(out, true, UTF_8))
                 .err(new PrintStream(err, true, UTF_8))
-                .compilerOptions("--class-path", path)
                 .remoteVMOptions(remote.toArray(String[]::new))
+                // JShell's own engine, on a loopback socket, with our agent that does not stall on delayed ACKs.
+                .executionEngine(new JdiExecutionControlProvider(),
+                        Map.of("remoteAgent", EngineAgent.class.getName(), "hostname", "localhost"))
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
         shell.onShutdown(s -> ended.set(true));
-        List<String> snippets = new ArrayList<>();
-        imports.forEach(i -> snippets.add("import " + i + ";"));
-        snippets.addAll(startup);
-        for (String source : snippets) {
-            for (SnippetEvent e : shell.eval(source)) {
-                if (e.status() != Snippet.Status.VALID || e.exception() != null) {
-                    shell.close();
-                    throw new IllegalStateException("the engine rejected its start-up snippet " + source + ": "
-                            + (e.exception() != null ? e.exception().toString()
-                            : shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList()));
-                }
+        try {
+            // Not the compiler option --class-path: that would hide what addToClasspath adds later.
+            shell.addToClasspath(path);
+            for (String i : imports) {
+                startUpSnippet(shell, "import " + i + ";");
             }
+            addedClassPath.forEach(shell::addToClasspath);
+            for (String snippet : startup) {
+                startUpSnippet(shell, snippet);
+            }
+            startUpSnippet(shell, EngineStdin.class.getName() + ".install(" + stdinServer.port() + ", "
+                    + javaString(stdinServer.token()) + ");");
+        } catch (RuntimeException e) {
+            shell.close();
+            throw e;
         }
-        places.clear();
         return new Engine(shell, ended);
     }
 
-    /** Replaces the engine by a fresh one: every variable, method and class defined by cells is gone. */
+    private static void startUpSnippet(JShell shell, String source) {
+        for (SnippetEvent e : shell.eval(source)) {
+            if (e.status() != Snippet.Status.VALID || e.exception() != null) {
+                String why = e.exception() != null ? e.exception().toString()
+                        : shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList().toString();
+                throw new IllegalStateException("the engine rejected its start-up snippet " + source + ": " + why);
+            }
+        }
+    }
+
+    /**
+     * Takes first-time costs off the first cells, once the engine is in use: the source analysis'
+     * own start-up, loading and rendering the warm-up values' classes in the engine, reading the
+     * rendering here. In small steps, and none once a cell came along since the start began
+     * (warming up would only make it wait), so a cell waits at most for the step under way.
+     * Leaves nothing defined; a failing step is skipped.
+     */
+    private void warmUp(Engine started, int cellsBefore) {
+        Path file = displayFile.resolveSibling("warm-up.json");
+        List<Snippet> made = new ArrayList<>();
+        List<Consumer<JShell>> steps = new ArrayList<>();
+        steps.add(shell -> shell.sourceCodeAnalysis().analyzeCompletion("Math.max(1, 2)"));
+        for (String expression : warmUp) {
+            steps.add(shell -> shell.eval(expression).forEach(e -> made.add(e.snippet())));
+            steps.add(shell -> {
+                if (!made.isEmpty() && made.get(made.size() - 1) instanceof VarSnippet v
+                        && shell.status(v) == Snippet.Status.VALID) {
+                    shell.eval("dev.qprobe.kernel.Display.write(" + v.name() + ", " + javaString(file.toString())
+                            + ");").forEach(w -> made.add(w.snippet()));
+                }
+            });
+            steps.add(shell -> {
+                try {
+                    if (Files.exists(file)) {
+                        Display.read(file);
+                        Files.delete(file);
+                    }
+                } catch (IOException e) {
+                    // warming up is worth a try, no more
+                }
+                made.forEach(shell::drop);
+                made.clear();
+            });
+        }
+        for (Consumer<JShell> step : steps) {
+            synchronized (this) {
+                if (closed || cells != cellsBefore || cellWaiting() || started.ended().get()) {
+                    break;
+                }
+                try {
+                    step.accept(started.shell());
+                } catch (IllegalStateException engineGone) {
+                    break;
+                }
+            }
+        }
+        synchronized (this) {
+            try {
+                made.forEach(started.shell()::drop); // what a step cut short left
+            } catch (IllegalStateException engineGone) {
+                // nothing to drop in an engine that ended
+            }
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a stray file in the temp directory is harmless
+        }
+    }
+
+    private boolean cellWaiting() {
+        synchronized (interruptLock) {
+            return activeCells > 0;
+        }
+    }
+
+    /**
+     * Replaces the engine by a fresh one, which starts in the background: every variable, method
+     * and class defined by cells is gone; the class path added by {@link #addToClasspath} stays.
+     */
     public synchronized void restart() {
-        engine.shell().close();
-        engine = start();
+        CompletableFuture<Engine> previous;
+        synchronized (startLock) {
+            previous = starting;
+            startInBackground();
+        }
+        engine = null;
+        if (previous != null) {
+            previous.thenAccept(old -> old.shell().close()); // now, or once a start under way is done
+        }
+    }
+
+    /**
+     * Adds jars or class directories to the class path of the compiler and the engine; engines
+     * started later get them too. Waits for the engine to start.
+     *
+     * @throws IllegalArgumentException if a path does not exist
+     * @throws IllegalStateException if the engine cannot be started
+     */
+    public synchronized void addToClasspath(List<Path> paths) {
+        for (Path p : paths) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException(p + " does not exist");
+            }
+        }
+        Engine current;
+        try {
+            current = awaitEngine(false);
+        } catch (EngineUnavailable e) {
+            throw new IllegalStateException("the Java engine could not be started: " + e.getMessage(), e);
+        }
+        for (Path p : paths) {
+            String absolute = p.toAbsolutePath().normalize().toString();
+            if (!addedClassPath.contains(absolute)) {
+                current.shell().addToClasspath(absolute);
+                addedClassPath.add(absolute);
+            }
+        }
+    }
+
+    /** What {@link #addToClasspath} added so far, as absolute paths. */
+    public List<String> addedClassPath() {
+        return List.copyOf(addedClassPath);
     }
 
     /** {@link #eval(String, Consumer, Consumer)} without streaming the output. */
@@ -180,10 +479,19 @@ public final class JShellEvaluator implements AutoCloseable {
         return eval(cell, null, null);
     }
 
-    /** {@link #eval(String, Consumer, Consumer, Consumer)} without the outputs published while the cell runs. */
+    /** Runs a cell that has no input (reading {@code System.in} finds its end), dropping what it publishes. */
     public EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr) {
-        return eval(cell, stdout, stderr, null);
+        return eval(cell, stdout, stderr, null, NO_INPUT);
     }
+
+    /** {@link #eval(String, Consumer, Consumer, Consumer, InputSource)} for a cell that has no input. */
+    public EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr,
+            Consumer<OutputEvent> outputs) {
+        return eval(cell, stdout, stderr, outputs, NO_INPUT);
+    }
+
+    private static final InputSource NO_INPUT = InputSource.none(
+            "note: System.in has no input here, so the cell read its end");
 
     /**
      * Runs a cell.
@@ -192,19 +500,43 @@ public final class JShellEvaluator implements AutoCloseable {
      * @param stderr  likewise for standard error
      * @param outputs if not null, gets what the cell publishes while it runs ({@link Notebook}),
      *                in order with the chunks of {@code stdout}; without it these are dropped
+     * @param stdin   where the cell's {@code System.in} reads come from
      */
-    public synchronized EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr,
-                                        Consumer<OutputEvent> outputs) {
+    public EvalResult eval(String cell, Consumer<String> stdout, Consumer<String> stderr,
+            Consumer<OutputEvent> outputs, InputSource stdin) {
+        synchronized (interruptLock) {
+            activeCells++;
+        }
+        try {
+            return evalInTurn(cell, stdout, stderr, outputs, stdin);
+        } finally {
+            synchronized (interruptLock) {
+                if (--activeCells == 0) {
+                    stopRequested = false; // an interrupt is for the cell it came during, not the next one
+                }
+            }
+        }
+    }
+
+    /** Runs a cell once no other cell and no warm-up step uses the engine. */
+    private synchronized EvalResult evalInTurn(String cell, Consumer<String> stdout, Consumer<String> stderr,
+            Consumer<OutputEvent> outputs, InputSource stdin) {
         int number = ++cells;
-        stopRequested = false;
         running = true;
         out.begin(stdout, outputs);
         err.begin(stderr, null);
+        stdinServer.begin(number, stdin, () -> stopRequested);
         Outcome outcome;
         try {
+            awaitEngine(true);
             outcome = run(cell, number);
+        } catch (EngineUnavailable e) {
+            outcome = Outcome.failed(engineUnavailable(e));
+        } catch (InterruptedWhileStarting e) {
+            outcome = Outcome.failed(interrupted());
         } finally {
             running = false;
+            stdinServer.end();
             out.end();
             err.end();
         }
@@ -277,7 +609,10 @@ public final class JShellEvaluator implements AutoCloseable {
         }
         if (current.ended().get() || events.isEmpty()) {
             current.shell().close();
-            engine = start();
+            engine = null;
+            synchronized (startLock) {
+                startInBackground();
+            }
             return Optional.empty();
         }
         // Other events report snippets that this one updated, such as callers of a redefined method.
@@ -346,9 +681,15 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     private static CellError engineEnded() {
-        String message = "the cell ended the Java engine (System.exit?); a fresh one was started, so every variable,"
+        String message = "the cell ended the Java engine (System.exit?); a fresh one is starting, so every variable,"
                 + " method and class from earlier cells is gone";
         return new CellError(Kind.ENGINE_RESTARTED, "EngineRestarted", message, List.of(message));
+    }
+
+    private static CellError engineUnavailable(EngineUnavailable e) {
+        String message = "the Java engine could not be started: " + e.getMessage()
+                + " (the next cell tries again)";
+        return new CellError(Kind.ENGINE_UNAVAILABLE, "EngineUnavailable", message, List.of(message));
     }
 
     /** The compiler's errors, at their lines and columns in the cell. */
@@ -440,17 +781,31 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /**
      * Stops the cell that is running: the running snippet is killed and the rest of the cell
-     * skipped; the cell reports {@link Kind#INTERRUPTED}. Returns once the cell has stopped, or
-     * after ten seconds of trying. Does nothing between cells.
+     * skipped; the cell reports {@link Kind#INTERRUPTED}. A cell still waiting for its turn (for
+     * the engine's start, say) does not run at all. Returns once the cell has stopped, or after
+     * ten seconds of trying. Does nothing between cells.
      */
     public void interrupt() {
-        int cell = cells;
-        stopRequested = true;
+        int cell;
+        synchronized (interruptLock) {
+            if (activeCells == 0) {
+                return;
+            }
+            stopRequested = true;
+            cell = cells;
+        }
         long deadline = System.nanoTime() + INTERRUPT_PATIENCE_NANOS;
         // JShell.stop() only stops code that runs, not a snippet being compiled: repeat until the cell
         // ends, and never stop the cell after it.
         while (running && cells == cell && System.nanoTime() < deadline) {
-            engine.shell().stop();
+            Engine current = engine;
+            if (current != null) {
+                try {
+                    current.shell().stop();
+                } catch (RuntimeException ended) {
+                    // the engine ended meanwhile (JShell closed, JDI disconnected); the cell reports that
+                }
+            }
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -460,9 +815,17 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Whether {@code code} is ready to run or needs more lines, for console front ends. */
-    public IsComplete isComplete(String code) {
-        SourceCodeAnalysis analysis = engine.shell().sourceCodeAnalysis();
+    /**
+     * Whether {@code code} is ready to run or needs more lines, for console front ends. Waits for
+     * the engine to start; without one, code counts as complete, so that running it says why.
+     */
+    public synchronized IsComplete isComplete(String code) {
+        SourceCodeAnalysis analysis;
+        try {
+            analysis = awaitEngine(false).shell().sourceCodeAnalysis();
+        } catch (EngineUnavailable e) {
+            return IsComplete.COMPLETE;
+        }
         String rest = code;
         while (!rest.isBlank()) {
             CompletionInfo info = analysis.analyzeCompletion(rest);
@@ -482,8 +845,16 @@ public final class JShellEvaluator implements AutoCloseable {
         return IsComplete.COMPLETE;
     }
 
-    /** Completions of the code before {@code cursor}; type-matching suggestions first, no duplicates. */
-    public Completion complete(String code, int cursor) {
+    /**
+     * Completions of the code before {@code cursor}; type-matching suggestions first, no
+     * duplicates. Waits for the engine to start; none without one.
+     */
+    public synchronized Completion complete(String code, int cursor) {
+        try {
+            awaitEngine(false);
+        } catch (EngineUnavailable e) {
+            return new Completion(List.of(), cursor, cursor);
+        }
         int start = snippetStart(code, cursor);
         int[] anchor = new int[1];
         List<Suggestion> suggestions = engine.shell().sourceCodeAnalysis()
@@ -497,9 +868,15 @@ public final class JShellEvaluator implements AutoCloseable {
     /**
      * The signature and the javadoc summary of what is at {@code cursor}: a method (all its
      * overloads, up to ten), a type or a variable; empty if nothing is known there. Javadoc needs
-     * the JDK's {@code lib/src.zip} for JDK classes; without it only signatures come back.
+     * the JDK's {@code lib/src.zip} for JDK classes; without it only signatures come back. Waits
+     * for the engine to start; empty without one.
      */
-    public Optional<String> inspect(String code, int cursor) {
+    public synchronized Optional<String> inspect(String code, int cursor) {
+        try {
+            awaitEngine(false);
+        } catch (EngineUnavailable e) {
+            return Optional.empty();
+        }
         int start = snippetStart(code, cursor);
         String snippet = code.substring(start);
         int at = cursor - start;
@@ -552,10 +929,22 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Ends the engine's JVM. */
+    /** Ends the engine's JVM, or its start if it is still starting. */
     @Override
     public void close() {
-        engine.shell().close();
+        closed = true;
+        CompletableFuture<Engine> start;
+        synchronized (startLock) {
+            start = starting;
+        }
+        if (start != null) {
+            start.thenAccept(e -> e.shell().close()); // now, or once it started
+        }
+        Engine current = engine;
+        if (current != null) {
+            current.shell().close();
+        }
+        stdinServer.close();
         try {
             Files.deleteIfExists(displayFile);
             Files.deleteIfExists(displayFile.getParent());

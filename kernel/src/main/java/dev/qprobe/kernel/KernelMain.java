@@ -14,8 +14,9 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
 
 /**
  * Starts the kernel as Jupyter does: {@code KernelMain <connection file>}. Binds only to the
- * transport and address of the connection file and runs until a {@code shutdown_request}.
- * Exits with status 2 if the connection file is missing or malformed.
+ * transport and address of the connection file at once, while the engine starts in the
+ * background, and runs until a {@code shutdown_request} or until the process that started it
+ * ends. Exits with status 2 if the connection file is missing or malformed.
  */
 public final class KernelMain {
     private static final List<String> PORTS = List.of("shell_port", "iopub_port", "stdin_port", "control_port",
@@ -51,6 +52,7 @@ public final class KernelMain {
             System.exit(2);
             return;
         }
+        exitWithParent();
         try {
             run(properties, JShellEvaluator.withDsl());
         } catch (GeneralSecurityException e) {
@@ -58,6 +60,17 @@ public final class KernelMain {
             System.exit(2);
         }
         System.exit(0);
+    }
+
+    /**
+     * Ends this process when its parent ends, as ipykernel does: a front end that dies without a
+     * shutdown_request would otherwise leave the kernel and its engine's JVM running for nobody.
+     */
+    private static void exitWithParent() {
+        ProcessHandle.current().parent().filter(p -> p.pid() != 1).ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("qprobe kernel: the process that started it (" + parent.pid() + ") ended; exiting");
+            System.exit(0);
+        }));
     }
 
     /**

@@ -4,9 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.qprobe.Version;
 import dev.qprobe.kernel.EvalResult.CellError;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
@@ -17,6 +19,7 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
+import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
@@ -27,6 +30,7 @@ import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
+import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 
 /**
  * The Jupyter kernel: JJava's {@link BaseKernel} does the messaging (protocol 5.3), a
@@ -37,12 +41,18 @@ import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
  * {@code clear_output} in between, its value as
  * an {@code execute_result} with the MIME bundle of {@link Display}, and a failure as an
  * {@code error} message and an error {@code execute_reply} carrying the {@link CellError}'s
- * name, message and trace. An {@code interrupt_request} stops the running cell; a
+ * name, message and trace. Cells may start with {@link Magics}; a cell reading {@code System.in}
+ * asks the client for input when the request allows it. Cells that store history answer
+ * {@code history_request}s ({@link CellHistory}). An {@code interrupt_request} stops the running cell; a
  * {@code shutdown_request}, with or without restart, ends the engine (the client starts a new
  * kernel process for a restart).
  */
 public final class QProbeKernel extends BaseKernel {
     private final JShellEvaluator evaluator;
+    private final Magics magics;
+    private final CellHistory history;
+    /** Input from the client, once connected to a {@link GuardedConnection}. */
+    private volatile StdinRequests stdin;
 
     /**
      * A kernel around {@code evaluator}, which it closes on shutdown.
@@ -50,9 +60,24 @@ public final class QProbeKernel extends BaseKernel {
      * @param evaluator runs the cells, e.g. {@link JShellEvaluator#withDsl}
      */
     public QProbeKernel(JShellEvaluator evaluator) {
-        super("qprobe", Version.get(), languageInfo(), List.of(), null, new JupyterIO(UTF_8), new CommManager(),
+        this(evaluator, new CellHistory());
+    }
+
+    private QProbeKernel(JShellEvaluator evaluator, CellHistory history) {
+        super("qprobe", Version.get(), languageInfo(), List.of(), history, new JupyterIO(UTF_8), new CommManager(),
                 new Renderer(), null, null, false, new StringStyler.Builder().build());
         this.evaluator = evaluator;
+        this.magics = new Magics(evaluator, Path.of("").toAbsolutePath());
+        this.history = history;
+    }
+
+    /** Handles the connection's requests; input requests go out on its stdin channel. */
+    @Override
+    public void becomeHandlerForConnection(JupyterConnection connection) {
+        super.becomeHandlerForConnection(connection);
+        if (connection instanceof GuardedConnection guarded) {
+            stdin = guarded.stdinRequests();
+        }
     }
 
     private static LanguageInfo languageInfo() {
@@ -82,7 +107,9 @@ public final class QProbeKernel extends BaseKernel {
         ExecuteRequest request = message.getContent();
         String code = request.getCode() == null ? "" : request.getCode();
         boolean silent = request.isSilent();
-        int count = silent ? executionCount.get() : executionCount.getAndIncrement();
+        boolean store = !silent && request.shouldStoreHistory();
+        // The count goes up with each cell that stores history, as the messaging spec says.
+        int count = store ? executionCount.getAndIncrement() : executionCount.get();
         env.setBusyDeferIdle();
         if (!silent) {
             env.publish(new PublishExecuteInput(code, count));
@@ -90,7 +117,10 @@ public final class QProbeKernel extends BaseKernel {
         Consumer<String> out = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text));
         Consumer<String> err = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text));
         Consumer<OutputEvent> outputs = silent ? null : event -> publish(env, event);
-        EvalResult result = evaluator.eval(code, out, err, outputs);
+        EvalResult result = runCell(message, code, out, err, outputs);
+        if (store) {
+            history.add(count, code, String.valueOf(result.display().getOrDefault("text/plain", "")));
+        }
         if (result.error().isPresent()) {
             CellError e = result.error().get();
             env.publish(new PublishError(e.name(), e.message(), e.trace()));
@@ -118,6 +148,36 @@ public final class QProbeKernel extends BaseKernel {
         } else if (event instanceof OutputEvent.ClearOutput c) {
             env.publish(c.waitForNextOutput() ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
         }
+    }
+
+    /** Answers from the cells that stored history (see {@link CellHistory} for why not JJava's reply). */
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
+        env.setBusyDeferIdle();
+        env.reply(new Message(message, MessageType.HISTORY_REPLY, history.answer(message.getContent())));
+    }
+
+    /** Runs a cell's magics and Java, its {@code System.in} reading from the client if the request allows. */
+    private EvalResult runCell(Message<ExecuteRequest> message, String code, Consumer<String> out,
+            Consumer<String> err, Consumer<OutputEvent> outputs) {
+        return magics.run(code, out, err, outputs, inputFor(message));
+    }
+
+    private InputSource inputFor(Message<ExecuteRequest> message) {
+        StdinRequests channel = stdin;
+        if (!message.getContent().isStdinEnabled()) {
+            return InputSource.none("note: this front end takes no input (allow_stdin is false), so System.in is at"
+                    + " its end");
+        }
+        if (channel == null) {
+            return InputSource.none("note: the kernel has no stdin channel, so System.in is at its end");
+        }
+        return stopped -> {
+            String value = channel.ask(message, "", false, stopped);
+            // Front ends answer Ctrl-D with the EOT character (jupyter console does): the end of the input.
+            return "\u0004".equals(value) ? null : value;
+        };
     }
 
     private static DisplayData bundle(Map<String, Object> mime) {
@@ -158,7 +218,7 @@ public final class QProbeKernel extends BaseKernel {
     /** {@code complete}, {@code invalid}, or an empty indent for code that needs more lines. */
     @Override
     public String isComplete(String code) {
-        return switch (evaluator.isComplete(code)) {
+        return switch (magics.isComplete(code)) {
             case COMPLETE -> IS_COMPLETE_YES;
             case INVALID -> IS_COMPLETE_BAD;
             case INCOMPLETE -> "";

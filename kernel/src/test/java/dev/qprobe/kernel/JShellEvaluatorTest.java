@@ -239,4 +239,146 @@ class JShellEvaluatorTest {
         assertTrue(r.display().containsKey("text/plain"));
         assertTrue(r.stderr().contains("rich display failed"), r.stderr());
     }
+
+    // ---- System.in ----
+
+    /** A source handing out {@code lines}, then the end of input; counts how often it was asked. */
+    private static final class Lines implements InputSource {
+        private final java.util.Deque<String> lines;
+        private final java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+
+        Lines(String... lines) {
+            this.lines = new java.util.ArrayDeque<>(List.of(lines));
+        }
+
+        @Override
+        public String readLine(java.util.function.BooleanSupplier stopped) {
+            asked.incrementAndGet();
+            return lines.poll();
+        }
+    }
+
+    @Test
+    void systemInReadsTheLinesOfTheCellsInput() {
+        Lines input = new Lines("hello", "w\u00f6rld", "unread");
+        EvalResult r = shell.eval("var in = new java.util.Scanner(System.in);\nin.nextLine() + \"|\" + in.nextLine()",
+                null, null, null, input);
+        assertTrue(r.ok(), () -> r.error().toString());
+        assertEquals("hello|w\u00f6rld", r.display().get("text/plain"));
+        assertEquals(2, input.asked.get(), "a line is asked for when the cell reads past the last one");
+        Lines next = new Lines("fresh");
+        EvalResult later = shell.eval("new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine()",
+                null, null, null, next);
+        assertEquals("fresh", later.display().get("text/plain"), "what a cell left unread is not the next one's");
+    }
+
+    @Test
+    void withoutInputSystemInEndsAndANoteSaysWhy() {
+        EvalResult r = shell.eval("System.in.read() + System.in.read()", null, null, null,
+                InputSource.none("no input in this test"));
+        assertEquals(Optional.of("-2"), r.value(), "each read finds the end");
+        assertEquals("no input in this test\n", r.stderr(), "one note a cell");
+        EvalResult plain = ok("new java.util.Scanner(System.in).hasNextLine()");
+        assertEquals(Optional.of("false"), plain.value());
+        assertTrue(plain.stderr().contains("System.in has no input"), plain.stderr());
+        Lines later = new Lines("still open");
+        assertEquals("still open", shell.eval("new java.util.Scanner(System.in).nextLine()", null, null, null, later)
+                .display().get("text/plain"), "the end of one cell's input does not close System.in for good");
+    }
+
+    @Test
+    @Timeout(60)
+    void anInterruptWhileWaitingForInputStopsTheCell() throws Exception {
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        InputSource never = stopped -> {
+            waiting.countDown();
+            while (!stopped.getAsBoolean()) {
+                Thread.onSpinWait();
+            }
+            return "typed too late";
+        };
+        var cell = java.util.concurrent.CompletableFuture.supplyAsync(() -> shell.eval(
+                "String got = new java.util.Scanner(System.in).nextLine();\nSystem.out.println(\"never\");",
+                null, null, null, never));
+        waiting.await();
+        shell.interrupt();
+        EvalResult r = cell.get();
+        assertEquals(CellError.Kind.INTERRUPTED, r.error().orElseThrow().kind());
+        assertFalse(r.stdout().contains("never"));
+        assertEquals("next", shell.eval("new java.util.Scanner(System.in).nextLine()", null, null, null, new Lines("next"))
+                .display().get("text/plain"), "input works after the interrupt");
+    }
+
+    // ---- class path ----
+
+    @Test
+    @Timeout(90)
+    void addedClassPathServesCellsAndOutlivesARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        TestClasses.compile(dir, "qprobe.added.Answer",
+                "package qprobe.added; public class Answer { public static int get() { return 42; } }");
+        CellError missing = failing("qprobe.added.Answer.get()");
+        assertEquals(CellError.Kind.COMPILE, missing.kind());
+        shell.addToClasspath(List.of(dir));
+        assertEquals(Optional.of("42"), ok("qprobe.added.Answer.get()").value());
+        assertTrue(shell.addedClassPath().contains(dir.toAbsolutePath().toString()));
+        shell.restart();
+        assertEquals(Optional.of("42"), ok("qprobe.added.Answer.get()").value(), "a new engine gets it too");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> shell.addToClasspath(List.of(dir.resolve("no-such.jar"))));
+        assertTrue(e.getMessage().contains("no-such.jar"), e.getMessage());
+    }
+
+    // ---- start-up ----
+
+    private static List<String> thisClassPath() {
+        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+    }
+
+    @Test
+    @Timeout(90)
+    void theEngineStartsInTheBackgroundAndTheFirstCellWaitsForIt() throws Exception {
+        List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (JShellEvaluator later = new JShellEvaluator(thisClassPath(), List.of("java.util.*"), List.of(),
+                List.of(), List.of(), held::add)) {
+            assertEquals(1, held.size(), "the constructor handed the start on instead of running it");
+            var cell = java.util.concurrent.CompletableFuture.supplyAsync(() -> later.eval("List.of(1, 2).size()"));
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
+                    () -> cell.get(300, TimeUnit.MILLISECONDS), "a cell cannot finish before the engine exists");
+            held.get(0).run();
+            EvalResult r = cell.get();
+            assertEquals(Optional.of("2"), r.value(), () -> r.error().toString());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aFailedStartIsReportedAndTheNextCellTriesAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> classPath = new ArrayList<>(thisClassPath());
+        classPath.add(dir.toString());
+        try (JShellEvaluator evaluator = new JShellEvaluator(classPath, List.of("qprobe.later.*"), List.of())) {
+            EvalResult first = evaluator.eval("Greeting.hello()");
+            CellError e = first.error().orElseThrow();
+            assertEquals(CellError.Kind.ENGINE_UNAVAILABLE, e.kind());
+            assertTrue(e.message().contains("could not be started") && e.message().contains("qprobe.later"),
+                    e.message());
+            assertEquals(List.of(), evaluator.complete("Stri", 4).matches(), "no engine, no completions");
+            TestClasses.compile(dir, "qprobe.later.Greeting",
+                    "package qprobe.later; public class Greeting { public static String hello() { return \"hi\"; } }");
+            EvalResult second = evaluator.eval("Greeting.hello()");
+            assertEquals("hi", second.display().get("text/plain"), () -> second.error().toString());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void anEngineThatCannotLaunchSaysWhyInALine() {
+        try (JShellEvaluator evaluator = new JShellEvaluator(thisClassPath(), List.of(), List.of("-XX:+NoSuchOption"))) {
+            CellError e = evaluator.eval("1").error().orElseThrow();
+            assertEquals(CellError.Kind.ENGINE_UNAVAILABLE, e.kind());
+            assertTrue(e.message().contains("Unrecognized VM option 'NoSuchOption'"), e.message());
+            assertFalse(e.message().contains("--class-path"), "no command lines: " + e.message());
+        }
+    }
 }

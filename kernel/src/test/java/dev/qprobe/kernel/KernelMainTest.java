@@ -64,4 +64,45 @@ class KernelMainTest {
         assertEquals(2, p.exitValue(), output);
         assertTrue(output.contains(missing.toString()) && output.contains("does not exist"), output);
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void theKernelAndItsEngineEndWithTheProcessThatStartedThem() throws Exception {
+        Path file = dir.resolve("kernel.json");
+        StringBuilder json = new StringBuilder("{\"transport\": \"tcp\", \"ip\": \"127.0.0.1\", \"key\": \"k\","
+                + " \"signature_scheme\": \"hmac-sha256\"");
+        for (String port : java.util.List.of("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")) {
+            try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                json.append(", \"").append(port).append("\": ").append(s.getLocalPort());
+            }
+        }
+        Files.writeString(file, json.append('}').toString());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        // A stand-in for the front end: a shell that starts the kernel, then waits until it is killed.
+        Process frontEnd = new ProcessBuilder("sh", "-c",
+                "\"$0\" -cp \"$1\" dev.qprobe.kernel.KernelMain \"$2\" >/dev/null 2>&1 & echo $!; exec sleep 600",
+                java, System.getProperty("java.class.path"), file.toString()).start();
+        ProcessHandle kernel = null;
+        ProcessHandle engine = null;
+        try {
+            long pid = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(
+                    frontEnd.getInputStream(), StandardCharsets.UTF_8)).readLine().strip());
+            kernel = ProcessHandle.of(pid).orElseThrow();
+            while (engine == null) { // the engine starts in the background
+                engine = kernel.children().findFirst().orElse(null);
+                Thread.sleep(100);
+            }
+            frontEnd.destroy();
+            assertTrue(frontEnd.waitFor(30, TimeUnit.SECONDS));
+            kernel.onExit().get(60, TimeUnit.SECONDS);
+            engine.onExit().get(60, TimeUnit.SECONDS);
+        } finally {
+            frontEnd.destroyForcibly();
+            for (ProcessHandle h : new ProcessHandle[] {engine, kernel}) {
+                if (h != null) {
+                    h.destroyForcibly();
+                }
+            }
+        }
+    }
 }

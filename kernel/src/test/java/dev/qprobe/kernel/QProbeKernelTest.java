@@ -39,7 +39,8 @@ import org.zeromq.ZMQ;
 
 /**
  * End to end: one kernel, served by {@link KernelMain#run} on random TCP ports of 127.0.0.1, and a
- * client speaking the Jupyter protocol over jeromq with signed messages, as Jupyter would.
+ * client speaking the Jupyter protocol over jeromq with signed messages, as Jupyter would. The
+ * engine's start is held back until the kernel has answered a kernel_info_request.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class QProbeKernelTest {
@@ -55,6 +56,9 @@ class QProbeKernelTest {
     private static ZMQ.Socket shell;
     private static ZMQ.Socket control;
     private static ZMQ.Socket iopub;
+    private static ZMQ.Socket stdin;
+    /** Whether the kernel answered kernel_info while its engine had not started. */
+    private static boolean answeredBeforeTheEngine;
     /** Iopub messages read while waiting for others. */
     private static final List<JsonObject[]> published = new ArrayList<>();
 
@@ -73,7 +77,8 @@ class QProbeKernelTest {
         Files.writeString(file, GSON.toJson(connection));
 
         var properties = KernelMain.readConnectionFile(file);
-        JShellEvaluator evaluator = JShellEvaluator.withDsl("-Xmx256m");
+        List<Runnable> heldStart = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JShellEvaluator evaluator = JShellEvaluator.withDsl(heldStart::add, "-Xmx256m");
         kernel = new Thread(() -> {
             try {
                 KernelMain.run(properties, evaluator);
@@ -84,8 +89,14 @@ class QProbeKernelTest {
         kernel.start();
 
         zmq = new ZContext();
+        // The kernel routes input requests to the front end by its identity, which shell and stdin share.
+        byte[] identity = SESSION.getBytes(UTF_8);
         shell = zmq.createSocket(SocketType.DEALER);
+        shell.setIdentity(identity);
         shell.connect("tcp://127.0.0.1:" + connection.get("shell_port"));
+        stdin = zmq.createSocket(SocketType.DEALER);
+        stdin.setIdentity(identity);
+        stdin.connect("tcp://127.0.0.1:" + connection.get("stdin_port"));
         control = zmq.createSocket(SocketType.DEALER);
         control.connect("tcp://127.0.0.1:" + connection.get("control_port"));
         iopub = zmq.createSocket(SocketType.SUB);
@@ -93,13 +104,22 @@ class QProbeKernelTest {
         iopub.connect("tcp://127.0.0.1:" + connection.get("iopub_port"));
         // The kernel may not listen yet, and a SUB socket misses what is sent before it joins:
         // ask until the reply's idle status arrives on iopub.
-        for (int attempt = 0; attempt < 100; attempt++) {
+        boolean answered = false;
+        for (int attempt = 0; attempt < 100 && !answered; attempt++) {
             String id = send(shell, "kernel_info_request", Map.of());
-            if (reply(shell, 500) != null && iopubUntilIdle(id, 500) != null) {
-                return;
-            }
+            answered = reply(shell, 500) != null && iopubUntilIdle(id, 500) != null;
         }
-        throw new IllegalStateException("the kernel did not answer");
+        if (!answered) {
+            throw new IllegalStateException("the kernel did not answer");
+        }
+        // The one start there is has not run yet, so no engine exists: the kernel answered without one.
+        answeredBeforeTheEngine = heldStart.size() == 1;
+        heldStart.forEach(start -> new Thread(start, "held-engine-start").start());
+        // The first cell waits for the engine's start; later tests time their own requests.
+        String first = execute("1");
+        if (replyTo(shell, first, 60_000) == null || iopubUntilIdle(first, 5000) == null) {
+            throw new IllegalStateException("the first cell did not run");
+        }
     }
 
     private static int freePort() throws IOException {
@@ -171,8 +191,44 @@ class QProbeKernelTest {
     }
 
     private static String execute(String code) {
-        return send(shell, "execute_request", Map.of("code", code, "silent", false, "store_history", true,
-                "user_expressions", Map.of(), "allow_stdin", false, "stop_on_error", true));
+        return execute(code, false, true);
+    }
+
+    private static String execute(String code, boolean allowStdin, boolean storeHistory) {
+        return send(shell, "execute_request", Map.of("code", code, "silent", false, "store_history", storeHistory,
+                "user_expressions", Map.of(), "allow_stdin", allowStdin, "stop_on_error", true));
+    }
+
+    /** Answers an input_request, as the front end's user would; without a parent header if {@code inputRequest} is null. */
+    private static void answer(JsonObject[] inputRequest, String value) {
+        String header = header(UUID.randomUUID().toString(), "input_reply").toString();
+        String parent = inputRequest == null ? "{}" : inputRequest[0].toString();
+        String content = GSON.toJson(Map.of("value", value));
+        stdin.sendMore(DELIMITER);
+        stdin.sendMore(sign(header.getBytes(UTF_8), parent.getBytes(UTF_8), "{}".getBytes(UTF_8),
+                content.getBytes(UTF_8)));
+        stdin.sendMore(header);
+        stdin.sendMore(parent);
+        stdin.sendMore("{}");
+        stdin.send(content);
+    }
+
+    /** The history_reply's entries for a request with {@code content}. */
+    private static JsonArray history(Map<String, Object> content) {
+        String id = send(shell, "history_request", content);
+        JsonObject[] r = replyTo(shell, id, 10_000);
+        assertNotNull(r, "no history_reply");
+        assertEquals("history_reply", r[0].get("msg_type").getAsString());
+        return r[2].getAsJsonArray("history");
+    }
+
+    /** Runs {@code code} to its reply; returns its execution count. */
+    private static int executed(String code, boolean storeHistory) {
+        String id = execute(code, false, storeHistory);
+        JsonObject[] r = replyTo(shell, id, 20_000);
+        assertNotNull(r, "no execute_reply to " + code);
+        assertNotNull(iopubUntilIdle(id, 5000));
+        return r[2].get("execution_count").getAsInt();
     }
 
     /** The next message on {@code socket} as header, parent header, content; null after {@code millis}. */
@@ -416,5 +472,125 @@ class QProbeKernelTest {
         assertNotNull(r);
         assertEquals("error", r[2].get("status").getAsString());
         assertEquals("Interrupted", r[2].get("ename").getAsString());
+    }
+
+    @Test
+    void kernelInfoDoesNotWaitForTheEngine() {
+        assertTrue(answeredBeforeTheEngine, "kernel_info_reply came only once the engine had started");
+    }
+
+    @Test
+    void historyAnswersTailRangeAndSearch() {
+        int first = executed("int hist = 21;", true);
+        int second = executed("hist * 2", true);
+        executed("hist + 1000", false); // does not store history, nor count
+        int third = executed("hist * 2", true);
+        assertEquals(List.of(first + 1, first + 2), List.of(second, third), "a cell without history did not count");
+
+        JsonArray tail = history(Map.of("hist_access_type", "tail", "n", 3, "output", false, "raw", true));
+        assertEquals(3, tail.size());
+        assertEquals("[1," + first + ",\"int hist = 21;\"]", tail.get(0).toString());
+        assertEquals("[1," + second + ",\"hist * 2\"]", tail.get(1).toString());
+        assertEquals(third, tail.get(2).getAsJsonArray().get(1).getAsInt());
+
+        JsonArray withOutput = history(Map.of("hist_access_type", "tail", "n", 1, "output", true, "raw", true));
+        assertEquals("[1," + third + ",[\"hist * 2\",\"42\"]]", withOutput.get(0).toString());
+
+        JsonArray range = history(Map.of("hist_access_type", "range", "session", 0, "start", second,
+                "stop", third + 1, "output", false, "raw", true));
+        assertEquals(2, range.size());
+        assertEquals(second, range.get(0).getAsJsonArray().get(1).getAsInt());
+        assertEquals(third, range.get(1).getAsJsonArray().get(1).getAsInt());
+
+        JsonArray search = history(Map.of("hist_access_type", "search", "pattern", "hist ?*", "output", false,
+                "raw", true));
+        assertEquals(List.of(second, third), numbers(search), "inputs matching the glob");
+        JsonArray unique = history(Map.of("hist_access_type", "search", "pattern", "hist ?*", "unique", true,
+                "output", false, "raw", true));
+        assertEquals(List.of(third), numbers(unique));
+        JsonArray lastOne = history(Map.of("hist_access_type", "search", "pattern", "*hist*", "n", 1,
+                "output", false, "raw", true));
+        assertEquals(List.of(third), numbers(lastOne));
+    }
+
+    private static List<Integer> numbers(JsonArray entries) {
+        List<Integer> numbers = new ArrayList<>();
+        entries.forEach(e -> numbers.add(e.getAsJsonArray().get(1).getAsInt()));
+        return numbers;
+    }
+
+    @Test
+    void aCellReadingSystemInAsksTheFrontEnd() {
+        String id = execute("var in = new java.util.Scanner(System.in);\nin.nextLine().toUpperCase() + in.nextLine()",
+                true, true);
+        JsonObject[] question = replyTo(stdin, id, 30_000);
+        assertNotNull(question, "no input_request");
+        assertEquals("input_request", question[0].get("msg_type").getAsString());
+        assertEquals("", question[2].get("prompt").getAsString());
+        assertFalse(question[2].get("password").getAsBoolean());
+        answer(question, "h\u00e9llo");
+        JsonObject[] again = replyTo(stdin, id, 30_000);
+        assertNotNull(again, "no second input_request for the second line");
+        answer(null, "!"); // as jupyter_client's input() does
+        JsonObject[] r = replyTo(shell, id, 30_000);
+        assertNotNull(r);
+        assertEquals("ok", r[2].get("status").getAsString(), r[2]::toString);
+        assertEquals("H\u00c9LLO!", ofType(iopubUntilIdle(id, 5000), "execute_result").get(0).getAsJsonObject("data")
+                .get("text/plain").getAsString());
+    }
+
+    @Test
+    void withoutAllowStdinSystemInIsAtItsEndAndStderrSaysWhy() {
+        String id = execute("System.in.read()", false, true);
+        JsonObject[] r = replyTo(shell, id, 20_000);
+        assertNotNull(r);
+        assertNull(reply(stdin, 200), "no input_request when the front end does not allow one");
+        List<JsonObject[]> io = iopubUntilIdle(id, 5000);
+        assertEquals("-1", ofType(io, "execute_result").get(0).getAsJsonObject("data").get("text/plain")
+                .getAsString());
+        String stderr = ofType(io, "stream").stream().filter(m -> m.get("name").getAsString().equals("stderr"))
+                .map(m -> m.get("text").getAsString()).reduce("", String::concat);
+        assertTrue(stderr.contains("allow_stdin is false"), stderr);
+    }
+
+    @Test
+    void anInterruptWhileWaitingForInputStopsTheCellAndALateAnswerIsDropped() {
+        String id = execute("String typed = new java.util.Scanner(System.in).nextLine();\nSystem.out.println(\"never\");",
+                true, true);
+        JsonObject[] question = replyTo(stdin, id, 30_000);
+        assertNotNull(question, "no input_request");
+        String interrupt = send(control, "interrupt_request", Map.of());
+        assertNotNull(replyTo(control, interrupt, 15_000), "no interrupt_reply");
+        JsonObject[] r = replyTo(shell, id, 15_000);
+        assertNotNull(r);
+        assertEquals("Interrupted", r[2].get("ename").getAsString(), r[2]::toString);
+        assertTrue(ofType(iopubUntilIdle(id, 5000), "stream").stream()
+                .noneMatch(m -> m.get("text").getAsString().contains("never")));
+
+        answer(question, "too late");
+        String next = execute("new java.util.Scanner(System.in).nextLine()", true, true);
+        JsonObject[] nextQuestion = replyTo(stdin, next, 30_000);
+        assertNotNull(nextQuestion, "no input_request after the interrupt");
+        answer(nextQuestion, "on time");
+        assertNotNull(replyTo(shell, next, 20_000));
+        assertEquals("on time", ofType(iopubUntilIdle(next, 5000), "execute_result").get(0).getAsJsonObject("data")
+                .get("text/plain").getAsString());
+    }
+
+    @Test
+    void magicsRunInTheKernel() {
+        String id = execute("%lsmagic\n6 * 7");
+        JsonObject[] r = replyTo(shell, id, 20_000);
+        assertEquals("ok", r[2].get("status").getAsString(), r[2]::toString);
+        List<JsonObject[]> io = iopubUntilIdle(id, 5000);
+        String stdout = ofType(io, "stream").stream().map(m -> m.get("text").getAsString()).reduce("", String::concat);
+        assertTrue(stdout.contains("%%time") && stdout.contains("%classpath"), stdout);
+        assertEquals("42", ofType(io, "execute_result").get(0).getAsJsonObject("data").get("text/plain").getAsString());
+
+        String bad = execute("%pip install numpy");
+        JsonObject[] e = replyTo(shell, bad, 20_000);
+        assertEquals("error", e[2].get("status").getAsString());
+        assertEquals("MagicError", e[2].get("ename").getAsString());
+        assertTrue(e[2].get("evalue").getAsString().contains("%lsmagic"), e[2]::toString);
     }
 }
