@@ -25,6 +25,9 @@ What is measured, per kernel (all times are wall clock on the client, in millise
 * round trip: execute_request sent -> execute_reply received with its iopub `idle` (whichever
   comes last), for a trivial cell (`1 + 1`), `--runs` times after `--warmup` runs; median and
   p95 (nearest rank).
+* interrupt: a cell running a busy loop is interrupted (jupyter_client's interrupt_kernel, as
+  the stop button does) after a second; the time from the interrupt to the loop's execute_reply,
+  median of `--interrupts`; a `1 + 1` cell after each checks that the kernel still works.
 * render cells, `--render-runs` times each after one cold run (reported separately, it pays for
   class loading): building a 1,000-row Table and returning it as the cell's value, the same
   returning only `t.rowCount()` (so the difference is the display cost), a Chart made with
@@ -63,6 +66,9 @@ from jupyter_client.kernelspec import KernelSpecManager
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 TRIVIAL = "1 + 1"
+# A loop that never ends by itself; the interrupt measurement stops it.
+BUSY = "for (long n = 0; ; n++) { }"
+INTERRUPT_PATIENCE = 10.0
 ROWS = 1000
 TABLE_BUILD = (
     "var benchTable = tech.tablesaw.api.Table.create(\"bench\",\n"
@@ -205,6 +211,27 @@ class Kernel:
                 self.name, content.get("status"), state["error"] or content.get("evalue"), code))
         return sent, max(replied, state["idle"] or replied), state["data"]
 
+    def interrupt(self, timeout):
+        """Runs a busy loop, interrupts it (as the front end's stop button does) after a second;
+        returns the seconds from the interrupt to the loop's execute_reply, or None if it did not
+        come within `timeout`."""
+        msg_id = self._send("execute_request", {"code": BUSY, "silent": False, "store_history": False,
+                                                "user_expressions": {}, "allow_stdin": False,
+                                                "stop_on_error": True})
+        self._drain(time.perf_counter() + 1.0, lambda socket, msg, now: False)
+        interrupted = time.perf_counter()
+        self.km.interrupt_kernel()
+        got = {}
+
+        def want(socket, msg, now):
+            if (socket is self.shell and msg["parent_header"].get("msg_id") == msg_id
+                    and msg["header"]["msg_type"] == "execute_reply"):
+                got["t"] = now
+                return True
+            return False
+
+        return got["t"] - interrupted if self._drain(interrupted + timeout, want) else None
+
     def stop(self):
         for socket in self.sockets:
             socket.close()
@@ -334,6 +361,19 @@ def bench(names, args, logs):
                 print("%s %s: cold %.0f ms, warm median %.0f ms, %s" % (
                     name, key, rec["cold_ms"], statistics.median(rec["warm_ms"]), ",".join(rec["mime"]) or "no value"),
                     file=sys.stderr)
+
+        for name in names:
+            results[name]["interrupt_ms"] = []
+        for i in range(args.interrupts):
+            for name in names:
+                took = kernels[name].interrupt(INTERRUPT_PATIENCE)
+                results[name]["interrupt_ms"].append(None if took is None else ms(took))
+                if took is None:
+                    print("%s: a busy loop did not stop within %.0f s of the interrupt" % (name, INTERRUPT_PATIENCE),
+                          file=sys.stderr)
+                    break
+                sent, done, data = kernels[name].execute(TRIVIAL, args.timeout)  # and the kernel still works
+                check_two(data, name)
     finally:
         for kernel in kernels.values():
             kernel.stop()
@@ -373,6 +413,9 @@ def print_table(results, args):
              lambda r: "%.1f" % statistics.median(r["round_trip_ms"]) if "round_trip_ms" in r else "-"),
             ("`1 + 1` round trip, p95",
              lambda r: "%.1f" % p95(r["round_trip_ms"]) if "round_trip_ms" in r else "-")]
+    rows.append(("interrupt a busy loop -> its execute_reply, median of %d" % args.interrupts,
+                 lambda r: "%.0f" % statistics.median(r["interrupt_ms"])
+                 if r.get("interrupt_ms") and None not in r["interrupt_ms"] else "not stopped"))
     for key, label, _ in render_cells(ROWS):
         rows.append(("%s: cold / warm median of %d" % (label, args.render_runs),
                      lambda r, key=key: "%.0f / %.0f" % (r["render"][key]["cold_ms"],
@@ -405,6 +448,8 @@ def main():
     parser.add_argument("--starts", type=int, default=5, help="fresh kernel starts to time (default 5)")
     parser.add_argument("--render-runs", type=int, default=10,
                         help="timed runs of each render cell after its cold run (default 10)")
+    parser.add_argument("--interrupts", type=int, default=3,
+                        help="busy loops to interrupt, after a second each (default 3)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for any one answer")
     parser.add_argument("--classpath-file", default=os.path.join(REPO_ROOT, "cli", "target", "runtime-classpath.txt"),
                         help="jars added with %%classpath to a kernel without Tablesaw/Q-probe")
