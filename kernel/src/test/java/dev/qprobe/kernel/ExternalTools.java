@@ -26,15 +26,19 @@ final class ExternalTools {
      * @param installedBy what installs it, for the message
      */
     static Path require(Path program, String installedBy) {
-        if (Files.isExecutable(program)) {
-            return program;
+        if (!Files.isExecutable(program)) {
+            missing(program.toString(), installedBy);
         }
-        String message = program + " is not installed (" + installedBy + ")";
+        return program;
+    }
+
+    /** Skips the test, or fails it in CI, because {@code what} is not installed. */
+    private static void missing(String what, String installedBy) {
+        String message = what + " is not installed (" + installedBy + ")";
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             fail(message + ": .ci/run should have installed it");
         }
         Assumptions.abort(message + "; skipped outside CI");
-        return program;
     }
 
     /** Whether the Python module {@code module} imports in {@link #PYTHON}; skips or fails like {@link #require}. */
@@ -43,7 +47,7 @@ final class ExternalTools {
         Process p = new ProcessBuilder(PYTHON.toString(), "-c", "import " + module).redirectErrorStream(true).start();
         p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
         if (p.waitFor() != 0) {
-            require(Path.of("/nonexistent/python-module/" + module), installedBy);
+            missing("the Python module " + module + " (for " + PYTHON + ")", installedBy);
         }
     }
 }
