@@ -3,7 +3,6 @@ package dev.qprobe.kernel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,16 +10,13 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.dflib.jjava.jupyter.kernel.history.HistoryEntry;
 import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
-import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 
 /**
  * The cells this kernel ran, for {@code history_request}s: tail, range and search. Kept in
  * memory for the life of the kernel process, which is session {@value #SESSION}; earlier
  * sessions are not kept, so a request for one gets no entries. Line numbers are execution counts.
- *
- * <p>{@link #answer} writes the reply itself: JJava 1.0-a6's {@code HistoryReply} has no
- * {@code status} and goes out with its entries as JSON objects, where clients expect
- * {@code [session, line, input]} triples.
+ * JJava's kernel answers the requests from it; {@link ReplyContent} puts its reply in the
+ * protocol's shape.
  */
 final class CellHistory implements HistoryManager {
     /** The number of the one session there is: this kernel's. */
@@ -92,38 +88,6 @@ final class CellHistory implements HistoryManager {
         return cells.stream()
                 .map(c -> new HistoryEntry(SESSION, c.number(), c.input(), output ? c.output() : null))
                 .toList();
-    }
-
-    /** The content of the {@code history_reply} to {@code request}. */
-    Reply answer(HistoryRequest request) {
-        Set<ResultFlag> flags = EnumSet.noneOf(ResultFlag.class);
-        if (request.includeOutput()) {
-            flags.add(ResultFlag.INCLUDE_OUTPUT);
-        }
-        List<HistoryEntry> entries = List.of();
-        if (request instanceof HistoryRequest.Tail t) {
-            entries = lookupTail(t.getMaxReturnLength(), flags);
-        } else if (request instanceof HistoryRequest.Range r) {
-            entries = lookupRange(r.getSessionIndex(), r.getStart(), r.getStop(), flags);
-        } else if (request instanceof HistoryRequest.Search s) {
-            if (s.filterUnique()) {
-                flags.add(ResultFlag.UNIQUE);
-            }
-            entries = search(s.getPattern(), s.getMaxReturnLength(), flags);
-        }
-        List<List<Object>> triples = entries.stream()
-                .map(e -> List.<Object>of(e.getSession(), e.getCellNumber(),
-                        e.hasOutput() ? List.of(e.getInput(), e.getOutput()) : e.getInput()))
-                .toList();
-        return new Reply("ok", triples);
-    }
-
-    /**
-     * A {@code history_reply}'s content, as Gson writes it.
-     *
-     * @param history {@code [session, line, input]}, or {@code [session, line, [input, output]]}
-     */
-    record Reply(String status, List<List<Object>> history) {
     }
 
     /** A regular expression for an SQLite glob. */

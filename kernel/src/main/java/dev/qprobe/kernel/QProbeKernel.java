@@ -19,7 +19,6 @@ import org.dflib.jjava.jupyter.kernel.display.DisplayData;
 import org.dflib.jjava.jupyter.kernel.display.Renderer;
 import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Message;
-import org.dflib.jjava.jupyter.messages.MessageType;
 import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
@@ -30,7 +29,6 @@ import org.dflib.jjava.jupyter.messages.publish.PublishUpdateDisplayData;
 import org.dflib.jjava.jupyter.messages.reply.ErrorReply;
 import org.dflib.jjava.jupyter.messages.reply.ExecuteReply;
 import org.dflib.jjava.jupyter.messages.request.ExecuteRequest;
-import org.dflib.jjava.jupyter.messages.request.HistoryRequest;
 
 /**
  * The Jupyter kernel: JJava's {@link BaseKernel} does the messaging (protocol 5.3), a
@@ -148,14 +146,6 @@ public final class QProbeKernel extends BaseKernel {
         } else if (event instanceof OutputEvent.ClearOutput c) {
             env.publish(c.waitForNextOutput() ? PublishClearOutput.BEFORE_NEXT_OUTPUT : PublishClearOutput.NOW);
         }
-    }
-
-    /** Answers from the cells that stored history (see {@link CellHistory} for why not JJava's reply). */
-    @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    protected void handleHistoryRequest(ShellReplyEnvironment env, Message<HistoryRequest> message) {
-        env.setBusyDeferIdle();
-        env.reply(new Message(message, MessageType.HISTORY_REPLY, history.answer(message.getContent())));
     }
 
     /** Runs a cell's magics and Java, its {@code System.in} reading from the client if the request allows. */
