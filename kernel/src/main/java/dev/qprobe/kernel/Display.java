@@ -1,11 +1,7 @@
 package dev.qprobe.kernel;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qprobe.dsl.Results;
 import dev.qprobe.report.Chart;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,12 +24,11 @@ import tech.tablesaw.api.Table;
  * </ul>
  *
  * <p>The evaluator runs cells in a separate JVM, so values are rendered there: it runs
- * {@link #write} on the cell's value inside the engine and reads the file here.
+ * {@link #publishValue} on the cell's value inside the engine.
  */
 public final class Display {
     /** Rows of a table shown in HTML; notebooks choke on a 100,000-row table. */
     public static final int MAX_ROWS = 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Display() {
     }
@@ -67,16 +62,12 @@ public final class Display {
     }
 
     /**
-     * Writes {@link #render}'s bundle as JSON to {@code file}: what the evaluator runs inside
-     * the engine. A file, because JShell cuts long values short and a PNG is long.
+     * Sends {@link #render}'s bundle for {@code value} to the kernel as the cell's value: what
+     * the evaluator runs inside the engine. Over {@link OutputChannel}, not as JShell's value
+     * text, because JShell cuts long values short and a PNG is long.
      */
-    public static void write(Object value, String file) throws IOException {
-        JSON.writeValue(Path.of(file).toFile(), render(value));
-    }
-
-    /** The bundle that {@link #write} wrote. */
-    static Map<String, Object> read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() { });
+    public static void publishValue(Object value) {
+        Notebook.publish(new OutputEvent.Value(render(value)));
     }
 
     /** An HTML table of the first {@value #MAX_ROWS} rows, with a note of how many more there are. */

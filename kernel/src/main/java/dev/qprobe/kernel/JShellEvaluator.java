@@ -109,8 +109,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private volatile boolean closed;
     /** Where each snippet of the current engine came from, by snippet id: cell number and first line. */
     private final Map<String, int[]> places = new HashMap<>();
-    /** Where the engine writes a rendered value for this side to read (the engine runs on this machine). */
-    private final Path displayFile;
+    /** The running cell's value as the engine rendered it ({@link Display#publishValue}), once it arrived. */
+    private volatile OutputEvent.Value renderedValue;
     /** The engine in use, set once it started; null while a new one starts. */
     private volatile Engine engine;
     private volatile boolean stopRequested;
@@ -160,7 +160,6 @@ public final class JShellEvaluator implements AutoCloseable {
         this.startup = List.copyOf(startup);
         this.warmUp = List.copyOf(warmUp);
         try {
-            this.displayFile = Files.createTempDirectory("qprobe-kernel").resolve("display.json");
             this.stdinServer = new StdinServer(line -> err.note(line));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -367,7 +366,6 @@ public final class JShellEvaluator implements AutoCloseable {
      * Leaves nothing defined; a failing step is skipped.
      */
     private void warmUp(Engine started, int cellsBefore) {
-        Path file = displayFile.resolveSibling("warm-up.json");
         List<Snippet> made = new ArrayList<>();
         List<Consumer<JShell>> steps = new ArrayList<>();
         steps.add(shell -> shell.sourceCodeAnalysis().analyzeCompletion("Math.max(1, 2)"));
@@ -376,19 +374,11 @@ public final class JShellEvaluator implements AutoCloseable {
             steps.add(shell -> {
                 if (!made.isEmpty() && made.get(made.size() - 1) instanceof VarSnippet v
                         && shell.status(v) == Snippet.Status.VALID) {
-                    shell.eval("dev.qprobe.kernel.Display.write(" + v.name() + ", " + javaString(file.toString())
-                            + ");").forEach(w -> made.add(w.snippet()));
+                    shell.eval("dev.qprobe.kernel.Display.publishValue(" + v.name() + ");")
+                            .forEach(w -> made.add(w.snippet()));
                 }
             });
             steps.add(shell -> {
-                try {
-                    if (Files.exists(file)) {
-                        Display.read(file);
-                        Files.delete(file);
-                    }
-                } catch (IOException e) {
-                    // warming up is worth a try, no more
-                }
                 made.forEach(shell::drop);
                 made.clear();
             });
@@ -411,11 +401,6 @@ public final class JShellEvaluator implements AutoCloseable {
             } catch (IllegalStateException engineGone) {
                 // nothing to drop in an engine that ended
             }
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // a stray file in the temp directory is harmless
         }
     }
 
@@ -518,12 +503,21 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
+    /** The engine's rendering of the cell's value goes to {@link #valueOf}; every other output to {@code outputs}. */
+    private void route(OutputEvent event, Consumer<OutputEvent> outputs) {
+        if (event instanceof OutputEvent.Value value) {
+            renderedValue = value;
+        } else if (outputs != null) {
+            outputs.accept(event);
+        }
+    }
+
     /** Runs a cell once no other cell and no warm-up step uses the engine. */
     private synchronized EvalResult evalInTurn(String cell, Consumer<String> stdout, Consumer<String> stderr,
             Consumer<OutputEvent> outputs, InputSource stdin) {
         int number = ++cells;
         running = true;
-        out.begin(stdout, outputs);
+        out.begin(stdout, event -> route(event, outputs));
         err.begin(stderr, null);
         stdinServer.begin(number, stdin, () -> stopRequested);
         Outcome outcome;
@@ -637,31 +631,23 @@ public final class JShellEvaluator implements AutoCloseable {
         if (PRIMITIVES.contains(type)) {
             return new Outcome(Optional.ofNullable(text), plain, Optional.empty());
         }
-        Map<String, Object> display;
-        try {
-            Files.deleteIfExists(displayFile);
-            Optional<SnippetEvent> rendered = evalSnippet("dev.qprobe.kernel.Display.write(" + name + ", "
-                    + javaString(displayFile.toString()) + ");");
-            if (rendered.isEmpty()) {
-                return Outcome.failed(engineEnded());
-            }
-            if (stopRequested) {
-                return Outcome.failed(interrupted());
-            }
-            SnippetEvent r = rendered.get();
-            if (r.status() != Snippet.Status.VALID || r.exception() != null) {
-                // toString() threw, or the value's type is not accessible: show JShell's own text.
-                err.note("(rich display failed: " + (r.exception() != null ? r.exception().getMessage() : r.status())
-                        + ")");
-                return new Outcome(Optional.ofNullable(text), plain, Optional.empty());
-            }
-            display = Display.read(displayFile);
-            Files.deleteIfExists(displayFile);
-        } catch (IOException e) {
-            err.note("(rich display failed: " + e + ")");
+        renderedValue = null;
+        Optional<SnippetEvent> rendered = evalSnippet("dev.qprobe.kernel.Display.publishValue(" + name + ");");
+        if (rendered.isEmpty()) {
+            return Outcome.failed(engineEnded());
+        }
+        if (stopRequested) {
+            return Outcome.failed(interrupted());
+        }
+        SnippetEvent r = rendered.get();
+        OutputEvent.Value value = renderedValue;
+        if (r.status() != Snippet.Status.VALID || r.exception() != null || value == null) {
+            // toString() threw, or the value's type is not accessible: show JShell's own text.
+            err.note("(rich display failed: " + (r.exception() != null ? r.exception().getMessage()
+                    : value == null && r.status() == Snippet.Status.VALID ? "no rendering arrived" : r.status()) + ")");
             return new Outcome(Optional.ofNullable(text), plain, Optional.empty());
         }
-        return new Outcome(Optional.ofNullable(text), display, Optional.empty());
+        return new Outcome(Optional.ofNullable(text), value.data(), Optional.empty());
     }
 
     private static String javaString(String text) {
@@ -945,12 +931,6 @@ public final class JShellEvaluator implements AutoCloseable {
             current.shell().close();
         }
         stdinServer.close();
-        try {
-            Files.deleteIfExists(displayFile);
-            Files.deleteIfExists(displayFile.getParent());
-        } catch (IOException e) {
-            // a stray file in the temp directory is harmless
-        }
     }
 
     /**

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An output a cell publishes while it runs, besides its printed text and its value: what
- * {@link Notebook} sends from the engine and the kernel turns into the Jupyter message of the
- * same name.
+ * An output a cell publishes while it runs, besides its printed text: what {@link Notebook}
+ * sends from the engine and the kernel turns into the Jupyter message of the same name, and the
+ * rendering of the cell's value that the evaluator asks the engine for ({@link Value}).
  */
 public sealed interface OutputEvent {
 
@@ -46,6 +46,18 @@ public sealed interface OutputEvent {
     record ClearOutput(boolean waitForNextOutput) implements OutputEvent {
     }
 
+    /**
+     * The cell's value, rendered by {@link Display#publishValue} in the engine; the evaluator keeps
+     * it for the cell's {@code execute_result} instead of passing it on.
+     *
+     * @param data the MIME bundle, as {@link Display#render} makes it
+     */
+    record Value(Map<String, Object> data) implements OutputEvent {
+        public Value {
+            data = bundle(data);
+        }
+    }
+
     /** An unmodifiable copy that keeps the bundle's order (richest type first). */
     private static Map<String, Object> bundle(Map<String, Object> data) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(data));
@@ -68,6 +80,9 @@ public sealed interface OutputEvent {
             json.put("type", "update_display_data");
             json.put("display_id", u.displayId());
             json.put("data", u.data());
+        } else if (this instanceof Value v) {
+            json.put("type", "execute_result");
+            json.put("data", v.data());
         } else {
             json.put("type", "clear_output");
             json.put("wait", ((ClearOutput) this).waitForNextOutput());
@@ -88,12 +103,9 @@ public sealed interface OutputEvent {
             }
             return new ClearOutput(wait);
         }
-        if (!"display_data".equals(type) && !"update_display_data".equals(type)) {
+        if (!"display_data".equals(type) && !"update_display_data".equals(type) && !"execute_result".equals(type)) {
             throw new IllegalArgumentException("unknown output type " + type
-                    + " (expected display_data, update_display_data or clear_output)");
-        }
-        if (!(json.get("display_id") instanceof String id)) {
-            throw new IllegalArgumentException(type + " needs a string \"display_id\", got " + json.get("display_id"));
+                    + " (expected display_data, update_display_data, clear_output or execute_result)");
         }
         if (!(json.get("data") instanceof Map<?, ?> raw)) {
             throw new IllegalArgumentException(type + " needs an object \"data\", got " + json.get("data"));
@@ -104,6 +116,12 @@ public sealed interface OutputEvent {
                 throw new IllegalArgumentException(type + " has no content for " + e.getKey());
             }
             data.put(String.valueOf(e.getKey()), e.getValue());
+        }
+        if ("execute_result".equals(type)) {
+            return new Value(data);
+        }
+        if (!(json.get("display_id") instanceof String id)) {
+            throw new IllegalArgumentException(type + " needs a string \"display_id\", got " + json.get("display_id"));
         }
         return "display_data".equals(type) ? new NewDisplay(id, data) : new UpdateDisplay(id, data);
     }

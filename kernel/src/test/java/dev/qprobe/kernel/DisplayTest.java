@@ -8,15 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qprobe.report.Chart;
 import dev.qprobe.report.Charts;
 import dev.qprobe.report.Point;
-import java.io.IOException;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
@@ -69,10 +67,13 @@ class DisplayTest {
     }
 
     @Test
-    void bundlesRoundTripThroughAFile(@TempDir Path dir) throws IOException {
+    void bundlesRoundTripThroughTheOutputChannel() {
         Table t = Table.create("t", StringColumn.create("s", "\u00e9\"\\"));
-        Path file = dir.resolve("bundle.json");
-        Display.write(t, file.toString());
-        assertEquals(Display.render(t), Display.read(file));
+        List<OutputEvent> received = new ArrayList<>();
+        OutputChannel.Reader reader = new OutputChannel.Reader("token", text -> { }, received::add,
+                problem -> { throw new AssertionError(problem); });
+        reader.accept(new String(OutputChannel.line("token", new OutputEvent.Value(Display.render(t))),
+                java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(List.of(new OutputEvent.Value(Display.render(t))), received);
     }
 }
