@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code qprobe kernel install|uninstall}: the Jupyter kernelspec that starts the Q-probe kernel. */
@@ -18,25 +19,8 @@ final class KernelCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** Where a kernelspec goes: this user's Jupyter directory unless a prefix is given. */
-    static final class Location {
-        @Option(names = "--user", description = "this user's Jupyter data directory (the default)")
-        boolean user;
-
-        @Option(names = "--prefix", paramLabel = "DIR",
-                description = "an environment's prefix: installs into DIR/share/jupyter/kernels")
-        Path prefix;
-
-        static Path kernelsDir(Location location) {
-            return location == null || location.prefix == null ? KernelSpec.userKernelsDir()
-                    : KernelSpec.prefixKernelsDir(location.prefix);
-        }
-    }
-
-    @Command(name = "install", mixinStandardHelpOptions = true,
-            description = {"Write a kernelspec (kernel.json and a logo) that starts the kernel with this Java and the "
-                    + "project's class path; `jupyter kernelspec list` shows it. Installing again replaces it."})
-    static final class Install implements Callable<Integer> {
+    /** Which kernelspec: its name, and this user's Jupyter directory unless a prefix is given. */
+    static final class Target {
         @ArgGroup(exclusive = true)
         Location location;
 
@@ -44,9 +28,32 @@ final class KernelCommand implements Runnable {
                 defaultValue = KernelSpec.DEFAULT_NAME)
         String name;
 
+        Path kernelsDir() {
+            return location == null || location.prefix == null ? KernelSpec.userKernelsDir()
+                    : KernelSpec.prefixKernelsDir(location.prefix);
+        }
+    }
+
+    static final class Location {
+        @Option(names = "--user", description = "this user's Jupyter data directory (the default)")
+        boolean user;
+
+        @Option(names = "--prefix", paramLabel = "DIR",
+                description = "an environment's prefix: the kernelspec goes in DIR/share/jupyter/kernels")
+        Path prefix;
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true,
+            description = {"Write a kernelspec (kernel.json and a logo) that starts the kernel with this Java and the "
+                    + "project's class path; `jupyter kernelspec list` shows it. Installing again replaces it."})
+    static final class Install implements Callable<Integer> {
+        @Mixin
+        Target target;
+
         @Override
         public Integer call() throws IOException {
-            Path dir = KernelSpec.install(Location.kernelsDir(location), name);
+            String name = target.name;
+            Path dir = KernelSpec.install(target.kernelsDir(), name);
             System.out.println("installed kernel \"" + KernelSpec.DISPLAY_NAME + "\" (" + name + ") in " + dir);
             System.out.println("start it with: jupyter notebook (pick \"" + KernelSpec.DISPLAY_NAME
                     + "\") or jupyter console --kernel " + name);
@@ -56,16 +63,13 @@ final class KernelCommand implements Runnable {
 
     @Command(name = "uninstall", mixinStandardHelpOptions = true, description = "Remove a kernelspec installed by install.")
     static final class Uninstall implements Callable<Integer> {
-        @ArgGroup(exclusive = true)
-        Location location;
-
-        @Option(names = "--name", description = "the kernelspec's name (default: ${DEFAULT-VALUE})",
-                defaultValue = KernelSpec.DEFAULT_NAME)
-        String name;
+        @Mixin
+        Target target;
 
         @Override
         public Integer call() throws IOException {
-            Path kernels = Location.kernelsDir(location);
+            String name = target.name;
+            Path kernels = target.kernelsDir();
             if (!KernelSpec.uninstall(kernels, name)) {
                 throw new IllegalArgumentException("no kernel named " + name + " in " + kernels);
             }
