@@ -53,7 +53,6 @@ class BrowserCheckTest {
     static final Path CHECK_LOG = SCREENSHOT.resolveSibling("check.log");
     static final Path NOTEBOOK = Path.of("../notebooks/01-quick-start.ipynb");
     static final String FIXTURE = "/browser-check/quick-start-fixture.ipynb";
-    static final String KERNEL_NAME = "qprobe-browser-check";
     /** How long the notebook may take to run, the kernel's start included (the real quick start samples 500 prompts x 48). */
     static final int NOTEBOOK_TIMEOUT_S = 900;
     static final Duration SERVER_START = Duration.ofSeconds(90);
@@ -67,10 +66,10 @@ class BrowserCheckTest {
         ExternalTools.require(SCRIPT_DIR.resolve("node_modules/playwright-core"),
                 "npm ci in kernel/src/test/browser, which .ci/run does");
 
-        Path prefix = tmp.resolve("prefix");
-        KernelSpec.install(KernelSpec.prefixKernelsDir(prefix), KERNEL_NAME);
+        JupyterSandbox sandbox = JupyterSandbox.install(tmp);
         Path notebooks = Files.createDirectories(tmp.resolve("notebooks"));
-        Files.writeString(notebooks.resolve("quick-start.ipynb"), freshCopy(notebookSource()), StandardCharsets.UTF_8);
+        Files.writeString(notebooks.resolve("quick-start.ipynb"), freshCopy(notebookSource(), sandbox.kernelName()),
+                StandardCharsets.UTF_8);
         Files.createDirectories(SCREENSHOT.getParent());
         Files.deleteIfExists(SCREENSHOT);
 
@@ -84,10 +83,7 @@ class BrowserCheckTest {
         // Everything Jupyter reads or writes stays in the temporary directory: our kernelspec
         // first on its path, no user configuration; samples go to the notebooks' shared cache.
         Map<String, String> env = server.environment();
-        env.put("JUPYTER_PATH", prefix.resolve("share/jupyter").toString());
-        env.put("JUPYTER_CONFIG_DIR", tmp.resolve("config").toString());
-        env.put("JUPYTER_DATA_DIR", tmp.resolve("data").toString());
-        env.put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
+        sandbox.isolate(env);
         env.put("QPROBE_CACHE", JupyterSandbox.SAMPLE_CACHE.toString());
 
         Process process = server.start();
@@ -128,7 +124,7 @@ class BrowserCheckTest {
      * The notebook with every output and execution count removed, so that whatever the browser
      * finds was produced by this run, and with our kernelspec's name.
      */
-    static String freshCopy(String notebookJson) {
+    static String freshCopy(String notebookJson, String kernelName) {
         JsonObject notebook = JsonParser.parseString(notebookJson).getAsJsonObject();
         for (JsonElement cell : notebook.getAsJsonArray("cells")) {
             JsonObject c = cell.getAsJsonObject();
@@ -139,7 +135,7 @@ class BrowserCheckTest {
         }
         JsonObject metadata = notebook.getAsJsonObject("metadata");
         JsonObject kernelspec = new JsonObject();
-        kernelspec.addProperty("name", KERNEL_NAME);
+        kernelspec.addProperty("name", kernelName);
         kernelspec.addProperty("display_name", KernelSpec.DISPLAY_NAME);
         kernelspec.addProperty("language", "java");
         metadata.add("kernelspec", kernelspec);

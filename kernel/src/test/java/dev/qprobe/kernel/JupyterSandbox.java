@@ -51,6 +51,15 @@ final class JupyterSandbox {
         return kernelName;
     }
 
+    /** Points a Jupyter tool's environment at this sandbox: its kernelspec, its own data, runtime and config. */
+    void isolate(Map<String, String> env) {
+        env.put("JUPYTER_PATH", root.resolve("prefix/share/jupyter").toString());
+        env.put("JUPYTER_DATA_DIR", directory("data").toString());
+        env.put("JUPYTER_RUNTIME_DIR", directory("runtime").toString());
+        env.put("JUPYTER_CONFIG_DIR", directory("config").toString());
+        env.put("IPYTHONDIR", directory("ipython").toString());
+    }
+
     /**
      * Runs {@code command} in {@code workDir} with this sandbox's Jupyter environment plus
      * {@code extraEnv}, feeding it {@code stdin} (nothing if null). A command still running after
@@ -62,11 +71,7 @@ final class JupyterSandbox {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put("JUPYTER_PATH", root.resolve("prefix/share/jupyter").toString());
-        env.put("JUPYTER_DATA_DIR", directory("data").toString());
-        env.put("JUPYTER_RUNTIME_DIR", directory("runtime").toString());
-        env.put("JUPYTER_CONFIG_DIR", directory("config").toString());
-        env.put("IPYTHONDIR", directory("ipython").toString());
+        isolate(env);
         env.putAll(extraEnv);
         long start = System.nanoTime();
         Process process = builder.start();
