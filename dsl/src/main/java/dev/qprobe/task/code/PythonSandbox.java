@@ -1,107 +1,86 @@
 package dev.qprobe.task.code;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Runs Python code followed by unit tests ({@code assert} lines, MBPP style) in a separate
- * {@code python3} process, and says whether every test passed.
+ * Runs Python code followed by unit tests ({@code assert} lines, MBPP style) in an operating-system
+ * sandbox, and says whether every test passed.
  *
- * <h2>Defence layers</h2>
- * Each job runs in its own process, started with {@code python3 -I -S -B} (isolated mode: no
- * user site, no {@code PYTHON*} variables, no script directory on the path; no site-packages; no
- * bytecode written), stdin from {@code /dev/null}, a clean environment ({@code PATH},
- * {@code LANG=C.UTF-8}, {@code HOME} = the scratch directory) and a fresh scratch directory as
- * working directory, deleted afterwards. A small wrapper of ours ({@code sandbox.py}, a resource
- * of this package) then:
+ * <h2>What guards what</h2>
  * <ul>
- *   <li>sets hard resource limits: address space ({@link Builder#memoryBytes}, so runaway
- *       allocation gets a {@code MemoryError}), CPU time (the wall limit rounded up, so a busy
- *       loop is killed by {@code SIGXCPU} even if this JVM stalls), the size of any one written
- *       file ({@link Builder#maxFileBytes}) and core dumps (none);</li>
- *   <li>installs an audit hook ({@code sys.addaudithook}) that refuses, with a
- *       {@code PermissionError}: opening a path for writing, and removing, renaming, making
- *       directories, chmod, chown, utime, truncate or xattr changes, outside the scratch
- *       directory (real paths, so {@code ..} and existing symlinks do not escape); hard links and
- *       symlinks; any socket operation ({@code socket.*}: create, connect, bind, DNS look-up);
- *       new processes ({@code os.fork}, {@code forkpty}, {@code system}, {@code exec*},
- *       {@code posix_spawn}, {@code spawn*}, {@code subprocess.Popen}) and signals to other
- *       processes; {@code ctypes} and the modules that bypass the hook
- *       ({@code _posixsubprocess}, subinterpreters, CPython's {@code _test*} helpers); reading
- *       {@code /proc/<pid>/mem}; raising the limits again; and the introspection that reaches the
- *       hook itself ({@code gc.get_objects}/{@code get_referrers}/{@code get_referents},
- *       {@code sys._current_frames}, replacing a function's {@code __code__}). A job that
- *       triggers any of these fails as {@link Outcome#BLOCKED}, even if it catches the error and
- *       its tests pass;</li>
- *   <li>runs the code, the setup code and each test in turn in one fresh namespace (with
- *       {@code __name__} set to {@code "__solution__"}, so a completion's
- *       {@code if __name__ == "__main__":} block does not run);</li>
- *   <li>ends with a status line that starts with a random per-job nonce, which the wrapper reads
- *       from a job file it deletes before any untrusted code runs. Only that line with
- *       {@code PASSED}, and exit code 0, count as a pass: a completion that calls
- *       {@code sys.exit(0)} or {@code os._exit(0)} before the tests finish fails.</li>
+ *   <li><b>The jail</b> ({@link Isolation}, chosen by probing once per interpreter): each run is
+ *       a {@code python3 -I -S -B} in new PID, network, IPC and UTS namespaces, as uid 65534 with
+ *       no capabilities, on a read-only file system whose only writable place is a fresh scratch
+ *       directory (its working directory and {@code HOME}, deleted afterwards), with no network
+ *       interface but loopback, stdin from {@code /dev/null} and an empty environment. Hard
+ *       limits, set before any untrusted code runs: address space ({@link Builder#memoryBytes}),
+ *       CPU seconds (the wall limit rounded up), file size ({@link Builder#maxFileBytes}), open
+ *       files, processes ({@link Builder#maxProcesses}) and no core dumps. At the wall-clock limit
+ *       ({@link Builder#timeout}) the whole process tree is killed; with it the PID namespace.</li>
+ *   <li><b>The verdict, outside the completion's process.</b> A trusted script ({@code judge.py})
+ *       splits each test's top-level {@code assert} into the sub-expressions that need the
+ *       completion ({@code f(3)}) and the rest ({@code == [1, 2]}). The completion's process
+ *       ({@code worker.py}) runs the completion, the setup code and those sub-expressions only,
+ *       and reports their values as plain data (JSON of None, bool, int, float, complex, str,
+ *       bytes, list, tuple, set, frozenset, dict; anything else arrives as an opaque value equal
+ *       to nothing). A second jailed run of {@code judge.py} evaluates the rest with those values,
+ *       comparing {@code ==} and {@code !=} type-strictly (numbers as numbers, containers element
+ *       by element). So rebinding the worker's globals or {@code __main__}, exiting early,
+ *       printing a fake status or returning an always-equal object cannot make wrong code pass:
+ *       the worker never sees the expected values, and all it can report is values.</li>
+ *   <li><b>An audit hook in the worker</b>, defence in depth: it refuses writes outside the
+ *       scratch directory, sockets, new processes, {@code ctypes} and the introspection that
+ *       reaches it, and names the first refused operation ({@link Outcome#BLOCKED}).</li>
  * </ul>
- * On this side: the wall-clock limit ({@link Builder#timeout}) kills the whole process tree
- * ({@link ProcessHandle#descendants()}, then the process, forcibly); at most
- * {@link Builder#maxOutputBytes} of the merged stdout and stderr are kept, the rest is read and
- * discarded (so a chatty job neither blocks nor fills memory).
  *
- * <p>Network: where {@code unshare -rn} works (a new user and network namespace; it needs
- * unprivileged user namespaces or root), the process runs inside one and has no network at all,
- * whatever the hook lets through: {@link Isolation#NAMESPACE}. Elsewhere only the audit hook stops
- * network use: {@link Isolation#HOOKS_ONLY}. {@link #isolation()} says which is active.
- *
- * <h2>Not protected against</h2>
- * The audit hook is defence in depth, not a jail: it runs in the same process as the untrusted
- * code. Code written to defeat it, rather than code that is merely wrong, can: walk frames
- * ({@code sys._getframe}, tracebacks) up to the wrapper and read the nonce or change the hook's
- * closure state, and so fake a pass or write outside the scratch directory; make its results
- * compare equal to anything (an {@code __eq__} that returns {@code True}) and pass the asserts;
- * create FIFOs or device nodes (no audit event); read any file the user running the JVM can read;
- * use threads, and CPU on every core up to the time limits. Writes are only stopped by the hook:
- * there is no read-only file system or mount namespace, and when the JVM runs as root the process
- * is root too. For untrusted or adversarial code, run the whole JVM in a container or VM.
+ * <h2>Not guarded</h2>
+ * Code that reads the tests in the prompt can hard-code their answers (a property of unit-test
+ * rewards, not of the sandbox). Statements of a test other than top-level asserts, and asserts
+ * whose leaves sit inside a lambda or comprehension, run beside the completion and are judged by
+ * what its process reports. The jail can read what uid 65534 may read of the bound system
+ * directories (all of {@code /} under {@link Isolation#UNSHARE}), and use CPU on every core up to
+ * the limits; kernel exploits are out of scope. {@link Isolation#NONE} guards nothing but the
+ * verdict and the limits.
  *
  * <p>Instances are immutable and thread-safe; {@link #run} may be called from many threads.
  */
 public final class PythonSandbox {
-    /** The wrapper run as {@code python3 -c}: a resource next to this class. */
-    private static final String WRAPPER = loadWrapper();
+    private static final String WORKER = program("worker.py");
+    private static final String JUDGE = program("judge.py");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The last bytes of output are kept apart from the capped head: the status line is there. */
-    private static final int TAIL_BYTES = 4096;
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
-    /** SIGXCPU and SIGXFSZ, as a JVM reports them in exit codes (128 + signal). */
+    /** The judge evaluates a few expressions: its limits do not depend on the job's. */
+    private static final Duration JUDGE_TIMEOUT = Duration.ofSeconds(20);
+    private static final int JUDGE_CPU_SECONDS = 10;
+    private static final int JUDGE_OUTPUT_BYTES = 1 << 20;
+    private static final int OPEN_FILES = 64;
+    /** SIGXCPU and SIGXFSZ, as exit codes (128 + signal). */
     private static final int EXIT_CPU_LIMIT = 128 + 24;
     private static final int EXIT_FILE_LIMIT = 128 + 25;
+    private static final int PLAN_CACHE_SIZE = 512;
 
     /** What happened to a job. */
     public enum Outcome {
-        /** Every test ran and passed, and the process exited normally. */
+        /** Every test ran and passed. */
         PASSED,
         /** A test's assert failed. */
         ASSERTION,
@@ -111,16 +90,18 @@ public final class PythonSandbox {
         TIMEOUT,
         /** The memory limit ran out ({@code MemoryError}). */
         MEMORY,
-        /** The code tried an operation the sandbox refuses (see the class comment). */
+        /** The code tried an operation the audit hook refuses (see the class comment). */
         BLOCKED
     }
 
-    /** How the process is kept apart from the rest of the machine. */
+    /** How each run is kept apart from the rest of the machine (see the class comment). */
     public enum Isolation {
-        /** Audit hook and limits, inside {@code unshare -rn}: no network at all. */
-        NAMESPACE,
-        /** Audit hook and limits only. */
-        HOOKS_ONLY
+        /** Bubblewrap ({@code bwrap}): namespaces, an empty read-only root with the system bound in. */
+        BUBBLEWRAP,
+        /** util-linux {@code unshare} and {@code setpriv}: namespaces, every mount read-only. */
+        UNSHARE,
+        /** None: a plain child process. Only through {@link #unisolated()} or an explicit choice. */
+        NONE
     }
 
     /**
@@ -161,39 +142,55 @@ public final class PythonSandbox {
         }
     }
 
-    private final List<String> pythonCommand;
     private final Path python;
-    private final String unshare;
+    private final Confinement jail;
     private final Duration timeout;
     private final long memoryBytes;
     private final long maxFileBytes;
     private final int maxOutputBytes;
+    private final int maxProcesses;
     private final int parallelism;
     private final Path scratchParent;
-    private final String path;
+    /** judge.py's split of each test list, keyed by the tests: the k completions of a prompt share it. */
+    private final Map<List<String>, JsonNode> plans = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<List<String>, JsonNode> eldest) {
+                    return size() > PLAN_CACHE_SIZE;
+                }
+            });
 
     private PythonSandbox(Builder b) {
         this.timeout = b.timeout;
         this.memoryBytes = b.memoryBytes;
         this.maxFileBytes = b.maxFileBytes;
         this.maxOutputBytes = b.maxOutputBytes;
+        this.maxProcesses = b.maxProcesses;
         this.parallelism = b.parallelism;
         this.scratchParent = b.scratchParent;
-        String inherited = System.getenv("PATH");
-        this.path = inherited == null || inherited.isBlank() ? "/usr/local/bin:/usr/bin:/bin" : inherited;
-        this.python = findPython(b.python);
-        this.pythonCommand = List.of(python.toString(), "-I", "-S", "-B", "-c", WRAPPER);
-        String unshareFound = b.isolation == Isolation.HOOKS_ONLY ? null : findUnshare(python);
-        if (b.isolation == Isolation.NAMESPACE && unshareFound == null) {
-            throw new IllegalStateException("namespace isolation was asked for, but `unshare -rn "
-                    + python + "` does not work here");
-        }
-        this.unshare = unshareFound;
+        Interpreter interpreter = Interpreter.find(b.python);
+        this.python = interpreter.executable();
+        this.jail = Confinement.choose(interpreter.executable(), interpreter.dirsOutsideTheSystem(), b.isolation);
     }
 
-    /** A sandbox with the defaults: {@code python3} on the PATH, 5 s, 256 MB, 64 KB of output. */
+    /**
+     * A sandbox with the defaults: {@code python3} on the PATH, the first isolation that works
+     * here, 5 s, 256 MB, 64 KB of output.
+     *
+     * @throws IllegalStateException if there is no usable python3, or no isolation works here
+     */
     public static PythonSandbox create() {
         return builder().build();
+    }
+
+    /**
+     * A sandbox with the defaults but <b>no operating-system isolation</b>: completions run as
+     * plain child processes of this JVM, as its user, with the machine's network and file system.
+     * Only the verdict and the resource limits are still guarded. For code you trust, on machines
+     * where no isolation works.
+     */
+    public static PythonSandbox unisolated() {
+        return builder().isolation(Isolation.NONE).build();
     }
 
     /** Settings for a sandbox; see each method for its default. */
@@ -206,9 +203,9 @@ public final class PythonSandbox {
         return python;
     }
 
-    /** Whether jobs run in their own network namespace or behind the audit hook alone. */
+    /** How runs are isolated here: the isolation asked for, or the first that worked when probed. */
     public Isolation isolation() {
-        return unshare != null ? Isolation.NAMESPACE : Isolation.HOOKS_ONLY;
+        return jail.isolation();
     }
 
     /** The wall-clock limit per job. */
@@ -221,26 +218,33 @@ public final class PythonSandbox {
         return parallelism;
     }
 
+    @Override
+    public String toString() {
+        return "PythonSandbox[" + python + ", isolation " + isolation() + ", timeout " + timeout.toMillis() + " ms]";
+    }
+
     /**
-     * Runs one job and waits for it (at most the time limit, plus the time to kill and clean up).
+     * Runs one job and waits for it (at most the time limit, plus the judge's run and the time to
+     * kill and clean up).
      *
-     * @throws UncheckedIOException  if the scratch directory or the process cannot be made
+     * @throws UncheckedIOException  if a scratch directory or a process cannot be made
      * @throws IllegalStateException if this thread is interrupted (the job is killed first)
      */
     public Result run(Job job) {
         Objects.requireNonNull(job, "job");
-        Path scratch;
         try {
-            scratch = Files.createTempDirectory(scratchParent, "qprobe-sandbox-").toRealPath();
+            JsonNode plan = plan(job.tests());
+            if (plan.has("error")) {
+                return new Result(Outcome.ERROR, plan.get("error").asText(), "", false);
+            }
+            Path scratch = newScratch();
+            try {
+                return runIn(scratch, job, plan.get("tests"));
+            } finally {
+                ScratchDirs.delete(scratch);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot make a scratch directory in " + scratchParent, e);
-        }
-        try {
-            return runIn(scratch, job);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + python + " in " + scratch, e);
-        } finally {
-            deleteTree(scratch);
+            throw new UncheckedIOException("cannot run " + python + " in the sandbox", e);
         }
     }
 
@@ -286,267 +290,163 @@ public final class PythonSandbox {
         }
     }
 
-    private Result runIn(Path scratch, Job job) throws IOException {
-        String nonce = UUID.randomUUID().toString().replace("-", "");
-        Path jobFile = scratch.resolve("job.json");
+    /** The worker's run in the jail, then the judge's verdict on its report. */
+    private Result runIn(Path scratch, Job job, JsonNode steps) throws IOException {
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("nonce", nonce);
         spec.put("scratch", scratch.toString());
-        spec.put("memoryBytes", memoryBytes);
-        spec.put("cpuSeconds", Math.max(1, (timeout.toMillis() + 999) / 1000));
-        spec.put("fileSizeBytes", maxFileBytes);
+        spec.put("limits", limits(Math.max(1, (timeout.toMillis() + 999) / 1000), maxFileBytes));
         spec.put("code", job.code());
         spec.put("setup", job.setup());
-        spec.put("tests", job.tests());
-        JSON.writeValue(jobFile.toFile(), spec);
-
-        List<String> command = new ArrayList<>();
-        if (unshare != null) {
-            command.add(unshare);
-            command.add("-rn");
+        spec.put("tests", steps);
+        SandboxProcess.Finished w = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", WORKER)),
+                scratch, jail.env(scratch), JSON.writeValueAsBytes(spec), timeout, maxOutputBytes);
+        String output = w.output();
+        if (w.timedOut()) {
+            return new Result(Outcome.TIMEOUT, "ran past the time limit of " + timeout.toMillis() + " ms", output,
+                    w.truncated());
         }
-        command.addAll(pythonCommand);
-        command.add(jobFile.toString());
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .directory(scratch.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true);
-        Map<String, String> env = pb.environment();
-        env.clear();
-        env.put("PATH", path);
-        env.put("LANG", "C.UTF-8");
-        env.put("HOME", scratch.toString());
-
-        Process process = pb.start();
-        Capture capture = new Capture(process.getInputStream(), maxOutputBytes);
-        Thread reader = new Thread(capture, "qprobe-sandbox-output");
-        reader.setDaemon(true);
-        reader.start();
-        boolean timedOut;
-        try {
-            timedOut = !process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (timedOut) {
-                killTree(process);
-            }
-            process.waitFor();
-            // Output ends when every holder of the pipe has gone; do not wait on a straggler.
-            reader.join(2_000);
-        } catch (InterruptedException e) {
-            killTree(process);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running a sandbox job", e);
-        } finally {
-            if (reader.isAlive()) {
-                process.getInputStream().close();
-            }
+        // What the worker wrote, never trusted: the judge reads values from it, nothing more.
+        String report = ScratchDirs.readSmallRegularFile(scratch.resolve("report.json"), maxFileBytes);
+        if (w.exitCode() != 0 || report == null || report.isEmpty()) {
+            return new Result(Outcome.valueOf(early(w.exitCode())[0]), early(w.exitCode())[1], output, w.truncated());
         }
-        return interpret(capture, nonce, timedOut, process.exitValue());
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("mode", "judge");
+        request.put("tests", job.tests());
+        request.put("report", report);
+        JsonNode verdict = judge(request);
+        if (!verdict.isArray() || verdict.size() != 2) {
+            return new Result(Outcome.ERROR, "the judge failed: " + verdict, output, w.truncated());
+        }
+        return new Result(Outcome.valueOf(verdict.get(0).asText()), verdict.get(1).asText(), output, w.truncated());
     }
 
-    private Result interpret(Capture capture, String nonce, boolean timedOut, int exitCode) {
-        String head = capture.head();
-        String tail = capture.tail();
-        String marker = "\n" + nonce + " ";
-        int at = head.lastIndexOf(marker);
-        String output = at >= 0 ? head.substring(0, at) : head;
-        // The status line itself may be what pushed the output over the limit.
-        boolean truncated = capture.truncated() && at < 0;
-        int inTail = tail.lastIndexOf(marker);
-        if (timedOut) {
-            return new Result(Outcome.TIMEOUT, "ran past the time limit of " + timeout.toMillis() + " ms",
-                    output, truncated);
-        }
-        if (inTail >= 0) {
-            String status = tail.substring(inTail + marker.length()).strip();
-            int space = status.indexOf(' ');
-            String name = space < 0 ? status : status.substring(0, space);
-            String detail = space < 0 ? "" : status.substring(space + 1);
-            Outcome outcome;
-            try {
-                outcome = Outcome.valueOf(name);
-            } catch (IllegalArgumentException e) {
-                outcome = Outcome.ERROR;
-                detail = "unreadable status: " + status;
-            }
-            if (outcome == Outcome.PASSED && exitCode != 0) {
-                return new Result(Outcome.ERROR, "exited with code " + exitCode + " after the tests",
-                        output, truncated);
-            }
-            return new Result(outcome, detail, output, truncated);
-        }
+    /** Outcome and detail for a worker that ended without a report. */
+    private String[] early(int exitCode) {
         if (exitCode == EXIT_CPU_LIMIT) {
-            return new Result(Outcome.TIMEOUT, "ran past the CPU time limit", output, truncated);
+            return new String[] {"TIMEOUT", "ran past the CPU time limit"};
         }
         if (exitCode == EXIT_FILE_LIMIT) {
-            return new Result(Outcome.ERROR, "wrote a file larger than " + maxFileBytes + " bytes",
-                    output, truncated);
+            return new String[] {"ERROR", "wrote a file larger than " + maxFileBytes + " bytes"};
         }
-        String why = exitCode > 128 && exitCode < 128 + 65
+        return new String[] {"ERROR", exitCode > 128 && exitCode < 128 + 65
                 ? "was killed by signal " + (exitCode - 128) + " before the tests finished"
-                : "exited with code " + exitCode + " before the tests finished";
-        return new Result(Outcome.ERROR, why, output, truncated);
+                : "exited with code " + exitCode + " before the tests finished"};
     }
 
-    /** Kills the process's descendants, then the process: in that order, so none is orphaned first. */
-    private static void killTree(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-    }
-
-    /** Deletes a scratch directory, making directories writable first (jobs may chmod them). */
-    private static void deleteTree(Path root) {
-        try {
-            Files.walkFileTree(root, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                    try {
-                        Files.setPosixFilePermissions(dir, EnumSet.of(PosixFilePermission.OWNER_READ,
-                                PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
-                    } catch (IOException | UnsupportedOperationException e) {
-                        // Best effort: the deletes below say whether it mattered.
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            // A scratch directory left behind in the temp directory is untidy, not wrong.
-            System.err.println("qprobe: could not delete sandbox scratch directory " + root + ": " + e);
-        }
-    }
-
-    /** Finds the interpreter's real executable, running it once with the JVM's environment. */
-    private static Path findPython(String executable) {
-        String hint = "python3 not found: install it or pass the path (tried \"" + executable + "\")";
-        ProbeResult probe;
-        try {
-            probe = probe(List.of(executable, "-I", "-S", "-c",
-                    "import sys; print(sys.executable); sys.exit(0 if sys.version_info >= (3, 8) else 3)"));
-        } catch (IOException e) {
-            throw new IllegalStateException(hint + ": " + e.getMessage(), e);
-        }
-        if (probe.exitCode == 3) {
-            throw new IllegalStateException(executable + " is older than Python 3.8, which the sandbox's"
-                    + " audit hook needs");
-        }
-        String found = probe.output.strip();
-        if (probe.exitCode != 0 || found.isEmpty() || found.contains("\n")) {
-            throw new IllegalStateException(hint + ": exit code " + probe.exitCode + ", output: " + found);
-        }
-        return Path.of(found);
-    }
-
-    /** {@code unshare}'s path where {@code unshare -rn python -c pass} works here, else null. */
-    private static String findUnshare(Path python) {
-        try {
-            ProbeResult probe = probe(List.of("unshare", "-rn", python.toString(), "-I", "-S", "-c", "pass"));
-            return probe.exitCode == 0 ? "unshare" : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private record ProbeResult(int exitCode, String output) {
-    }
-
-    private static ProbeResult probe(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .start();
-        Capture capture = new Capture(p.getInputStream(), 64 * 1024);
-        Thread reader = new Thread(capture, "qprobe-sandbox-probe");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            if (!p.waitFor(PROBE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                killTree(p);
-                throw new IOException(String.join(" ", command) + " did not finish in " + PROBE_TIMEOUT);
+    /** judge.py's split of a test list (cached): {"tests": steps} or {"error": why}. */
+    private JsonNode plan(List<String> tests) throws IOException {
+        JsonNode plan = plans.get(tests);
+        if (plan == null) {
+            Map<String, Object> request = new LinkedHashMap<>();
+            request.put("mode", "split");
+            request.put("tests", tests);
+            plan = judge(request);
+            if (!plan.has("tests") && !plan.has("error")) {
+                throw new IllegalStateException("the sandbox's judge could not split the tests: " + plan);
             }
-            reader.join(2_000);
-        } catch (InterruptedException e) {
-            killTree(p);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
+            plans.put(tests, plan);
         }
-        return new ProbeResult(p.exitValue(), capture.head());
+        return plan;
     }
 
-    private static String loadWrapper() {
-        try (InputStream in = PythonSandbox.class.getResourceAsStream("sandbox.py")) {
+    /** Runs judge.py in the jail on one request; its last line of output, parsed. */
+    private JsonNode judge(Map<String, Object> request) throws IOException {
+        request.put("limits", limits(JUDGE_CPU_SECONDS, 1 << 20));
+        Path scratch = newScratch();
+        try {
+            SandboxProcess.Finished f = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", JUDGE)),
+                    scratch, jail.env(scratch), JSON.writeValueAsBytes(request), JUDGE_TIMEOUT, JUDGE_OUTPUT_BYTES);
+            String out = f.output().strip();
+            String last = out.substring(out.lastIndexOf('\n') + 1);
+            if (f.timedOut() || f.exitCode() != 0 || f.truncated()) {
+                return JSON.valueToTree(List.of("ERROR", "the judge "
+                        + (f.timedOut() ? "ran past " + JUDGE_TIMEOUT.toSeconds() + " s" : "exited with code "
+                        + f.exitCode()) + ": " + last));
+            }
+            return JSON.readTree(last);
+        } finally {
+            ScratchDirs.delete(scratch);
+        }
+    }
+
+    private Map<String, Object> limits(long cpuSeconds, long fileSizeBytes) {
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("memoryBytes", memoryBytes);
+        limits.put("cpuSeconds", cpuSeconds);
+        limits.put("fileSizeBytes", fileSizeBytes);
+        limits.put("openFiles", OPEN_FILES);
+        // Unjailed, the kernel counts every process of this user against the limit: leave it unset.
+        limits.put("processes", isolation() == Isolation.NONE ? 0 : maxProcesses);
+        return limits;
+    }
+
+    private Path newScratch() throws IOException {
+        Path scratch = Files.createTempDirectory(scratchParent, "qprobe-sandbox-").toRealPath();
+        jail.prepare(scratch);
+        return scratch;
+    }
+
+    /** The interpreter's real executable and the directories it needs, found by running it once. */
+    private record Interpreter(Path executable, List<Path> dirs) {
+        private static final List<Path> SYSTEM = List.of(Path.of("/usr"), Path.of("/bin"), Path.of("/lib"),
+                Path.of("/lib64"), Path.of("/sbin"));
+
+        static Interpreter find(String executable) {
+            String hint = "python3 not found: install it or pass the path (tried \"" + executable + "\")";
+            SandboxProcess.Finished probe;
+            try {
+                probe = SandboxProcess.run(List.of(executable, "-I", "-S", "-c", String.join("\n",
+                        "import json, os, sys",
+                        "if sys.version_info < (3, 9): sys.exit(3)",
+                        "exe = os.path.realpath(sys.executable)",
+                        "dirs = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,",
+                        "        os.path.dirname(os.path.dirname(exe))]",
+                        "print(json.dumps([exe, [os.path.realpath(d) for d in dirs]]))")),
+                        null, System.getenv(), null, Duration.ofSeconds(20), 64 * 1024);
+            } catch (IOException e) {
+                throw new IllegalStateException(hint + ": " + e.getMessage(), e);
+            }
+            if (probe.exitCode() == 3) {
+                throw new IllegalStateException(executable + " is older than Python 3.9, which the sandbox needs");
+            }
+            String out = probe.output().strip();
+            try {
+                JsonNode found = JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
+                Set<Path> dirs = new LinkedHashSet<>();
+                found.get(1).forEach(d -> dirs.add(Path.of(d.asText())));
+                return new Interpreter(Path.of(found.get(0).asText()), List.copyOf(dirs));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException(hint + ": exit code " + probe.exitCode() + ", output: " + out);
+            }
+        }
+
+        /** The directories to bind into a jail besides the system's, outermost first. */
+        List<Path> dirsOutsideTheSystem() {
+            List<Path> out = new ArrayList<>();
+            for (Path d : dirs) {
+                if (SYSTEM.stream().noneMatch(d::startsWith) && out.stream().noneMatch(d::startsWith)) {
+                    out.removeIf(o -> o.startsWith(d));
+                    out.add(d);
+                }
+            }
+            return out;
+        }
+    }
+
+    /** common.py, then the script: each is run as {@code python3 -c}. */
+    private static String program(String script) {
+        return resource("common.py") + "\n" + resource(script);
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = PythonSandbox.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("resource sandbox.py is missing next to " + PythonSandbox.class);
+                throw new IllegalStateException("resource " + name + " is missing next to " + PythonSandbox.class);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Reads a stream to its end, keeping the first {@code limit} bytes and the last few. */
-    private static final class Capture implements Runnable {
-        private final InputStream in;
-        private final int limit;
-        private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-        private final byte[] tail = new byte[TAIL_BYTES];
-        private long total;
-
-        Capture(InputStream in, int limit) {
-            this.in = in;
-            this.limit = limit;
-        }
-
-        @Override
-        public void run() {
-            byte[] buffer = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    synchronized (this) {
-                        int keep = (int) Math.max(0, Math.min(n, limit - total));
-                        head.write(buffer, 0, keep);
-                        for (int i = 0; i < n; i++) {
-                            tail[(int) ((total + i) % TAIL_BYTES)] = buffer[i];
-                        }
-                        total += n;
-                    }
-                }
-            } catch (IOException e) {
-                // The stream was closed under us after the process ended: keep what we have.
-            }
-        }
-
-        synchronized String head() {
-            return head.toString(StandardCharsets.UTF_8);
-        }
-
-        synchronized String tail() {
-            int n = (int) Math.min(total, TAIL_BYTES);
-            byte[] last = new byte[n];
-            for (int i = 0; i < n; i++) {
-                last[i] = tail[(int) ((total - n + i) % TAIL_BYTES)];
-            }
-            return new String(last, StandardCharsets.UTF_8);
-        }
-
-        synchronized boolean truncated() {
-            return total > limit;
         }
     }
 
@@ -557,6 +457,7 @@ public final class PythonSandbox {
         private long memoryBytes = 256L << 20;
         private long maxFileBytes = 16L << 20;
         private int maxOutputBytes = 64 << 10;
+        private int maxProcesses = 32;
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private Path scratchParent = Path.of(System.getProperty("java.io.tmpdir"));
         private Isolation isolation;
@@ -609,6 +510,19 @@ public final class PythonSandbox {
             return this;
         }
 
+        /**
+         * Processes and threads a job may have at once (RLIMIT_NPROC), in a jail only: unjailed, the
+         * kernel would count all of this user's processes. Default 32. When this JVM runs as root,
+         * jails run as uid 65534 and the count covers all jobs running at the same time.
+         */
+        public Builder maxProcesses(int processes) {
+            if (processes < 1) {
+                throw new IllegalArgumentException("the process limit must be >= 1, got " + processes);
+            }
+            this.maxProcesses = processes;
+            return this;
+        }
+
         /** Jobs {@link #runAll} runs at once. Default: the number of available processors. */
         public Builder parallelism(int jobs) {
             if (jobs < 1) {
@@ -625,9 +539,9 @@ public final class PythonSandbox {
         }
 
         /**
-         * Forces an isolation mode: {@link Isolation#NAMESPACE} fails at {@link #build} where
-         * {@code unshare -rn} does not work; {@link Isolation#HOOKS_ONLY} never uses it. Default
-         * (null): the namespace where it works, the hooks alone elsewhere.
+         * The isolation to use, checked at {@link #build} ({@link Isolation#NONE}: none at all).
+         * Default (null): the first of {@link Isolation#BUBBLEWRAP} and {@link Isolation#UNSHARE}
+         * that works here, probed once per interpreter; if neither works, {@link #build} refuses.
          */
         public Builder isolation(Isolation isolation) {
             this.isolation = isolation;
@@ -635,11 +549,12 @@ public final class PythonSandbox {
         }
 
         /**
-         * Checks the interpreter (and {@code unshare}) by running them once.
+         * Checks the interpreter by running it once, and the isolation by running a probe in it.
          *
-         * @throws IllegalStateException if the interpreter cannot be run or is older than 3.8
-         *                               ("python3 not found: install it or pass the path"), or
-         *                               namespace isolation was forced and does not work
+         * @throws IllegalStateException if the interpreter cannot be run or is older than 3.9
+         *                               ("python3 not found: install it or pass the path"), or the
+         *                               isolation asked for (by default: any) does not work here,
+         *                               with the reasons
          */
         public PythonSandbox build() {
             return new PythonSandbox(this);
