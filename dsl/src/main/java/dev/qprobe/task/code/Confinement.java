@@ -38,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Confinement {
     static final int SANDBOX_UID = 65534;
+    private static final int OPEN_FILES = 64;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
     private static final List<String> SYSTEM_DIRS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
     private static final Map<String, String> PROBE_FAILURES = new ConcurrentHashMap<>();
@@ -110,12 +111,28 @@ final class Confinement {
         return root && isolation != Isolation.NONE;
     }
 
-    /** Makes a fresh scratch directory writable for the jailed process. */
-    void prepare(Path scratch) throws IOException {
+    /** A fresh scratch directory in {@code parent}, writable for the jailed process. */
+    Path newScratch(Path parent) throws IOException {
+        Path scratch = Files.createTempDirectory(parent, "qprobe-sandbox-").toRealPath();
         if (dropsToSandboxUid()) {
             Files.setAttribute(scratch, "unix:uid", SANDBOX_UID, LinkOption.NOFOLLOW_LINKS);
             Files.setAttribute(scratch, "unix:gid", SANDBOX_UID, LinkOption.NOFOLLOW_LINKS);
         }
+        return scratch;
+    }
+
+    /**
+     * The hard limits for a run, as common.py's set_limits reads them. No process limit without a
+     * jail: there the kernel would count every process of this JVM's user against it.
+     */
+    Map<String, Object> limits(long memoryBytes, long cpuSeconds, long fileSizeBytes, int processes) {
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("memoryBytes", memoryBytes);
+        limits.put("cpuSeconds", cpuSeconds);
+        limits.put("fileSizeBytes", fileSizeBytes);
+        limits.put("openFiles", OPEN_FILES);
+        limits.put("processes", isolation == Isolation.NONE ? 0 : processes);
+        return limits;
     }
 
     /** The environment of a jailed process: nothing of this JVM's. */
@@ -221,8 +238,7 @@ final class Confinement {
     private String probe() {
         Path scratch = null;
         try {
-            scratch = Files.createTempDirectory("qprobe-sandbox-probe-").toRealPath();
-            prepare(scratch);
+            scratch = newScratch(Path.of(System.getProperty("java.io.tmpdir")));
             SandboxProcess.Finished f = SandboxProcess.run(command(scratch, List.of("-I", "-S", "-B", "-c", PROBE)),
                     scratch, env(scratch), null, PROBE_TIMEOUT, 16 * 1024);
             String out = f.output().strip();

@@ -3,20 +3,14 @@ package dev.qprobe.task.code;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,18 +59,10 @@ import java.util.concurrent.Future;
  * <p>Instances are immutable and thread-safe; {@link #run} may be called from many threads.
  */
 public final class PythonSandbox {
-    private static final String WORKER = program("worker.py");
-    private static final String JUDGE = program("judge.py");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The judge evaluates a few expressions: its limits do not depend on the job's. */
-    private static final Duration JUDGE_TIMEOUT = Duration.ofSeconds(20);
-    private static final int JUDGE_CPU_SECONDS = 10;
-    private static final int JUDGE_OUTPUT_BYTES = 1 << 20;
-    private static final int OPEN_FILES = 64;
     /** SIGXCPU and SIGXFSZ, as exit codes (128 + signal). */
     private static final int EXIT_CPU_LIMIT = 128 + 24;
     private static final int EXIT_FILE_LIMIT = 128 + 25;
-    private static final int PLAN_CACHE_SIZE = 512;
 
     /** What happened to a job. */
     public enum Outcome {
@@ -151,15 +137,7 @@ public final class PythonSandbox {
     private final int maxProcesses;
     private final int parallelism;
     private final Path scratchParent;
-    /** judge.py's split of each test list, keyed by the tests: the k completions of a prompt share it. */
-    private final Map<List<String>, JsonNode> plans = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<List<String>, JsonNode> eldest) {
-                    return size() > PLAN_CACHE_SIZE;
-                }
-            });
-
+    private final Judge judge;
     private PythonSandbox(Builder b) {
         this.timeout = b.timeout;
         this.memoryBytes = b.memoryBytes;
@@ -171,6 +149,7 @@ public final class PythonSandbox {
         Interpreter interpreter = Interpreter.find(b.python);
         this.python = interpreter.executable();
         this.jail = Confinement.choose(interpreter.executable(), interpreter.dirsOutsideTheSystem(), b.isolation);
+        this.judge = new Judge(jail, scratchParent, memoryBytes, maxProcesses);
     }
 
     /**
@@ -233,11 +212,11 @@ public final class PythonSandbox {
     public Result run(Job job) {
         Objects.requireNonNull(job, "job");
         try {
-            JsonNode plan = plan(job.tests());
+            JsonNode plan = judge.plan(job.tests());
             if (plan.has("error")) {
                 return new Result(Outcome.ERROR, plan.get("error").asText(), "", false);
             }
-            Path scratch = newScratch();
+            Path scratch = jail.newScratch(scratchParent);
             try {
                 return runIn(scratch, job, plan.get("tests"));
             } finally {
@@ -294,11 +273,12 @@ public final class PythonSandbox {
     private Result runIn(Path scratch, Job job, JsonNode steps) throws IOException {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("scratch", scratch.toString());
-        spec.put("limits", limits(Math.max(1, (timeout.toMillis() + 999) / 1000), maxFileBytes));
+        spec.put("limits", jail.limits(memoryBytes, Math.max(1, (timeout.toMillis() + 999) / 1000), maxFileBytes,
+                maxProcesses));
         spec.put("code", job.code());
         spec.put("setup", job.setup());
         spec.put("tests", steps);
-        SandboxProcess.Finished w = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", WORKER)),
+        SandboxProcess.Finished w = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", Judge.WORKER)),
                 scratch, jail.env(scratch), JSON.writeValueAsBytes(spec), timeout, maxOutputBytes);
         String output = w.output();
         if (w.timedOut()) {
@@ -310,15 +290,8 @@ public final class PythonSandbox {
         if (w.exitCode() != 0 || report == null || report.isEmpty()) {
             return new Result(Outcome.valueOf(early(w.exitCode())[0]), early(w.exitCode())[1], output, w.truncated());
         }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("mode", "judge");
-        request.put("tests", job.tests());
-        request.put("report", report);
-        JsonNode verdict = judge(request);
-        if (!verdict.isArray() || verdict.size() != 2) {
-            return new Result(Outcome.ERROR, "the judge failed: " + verdict, output, w.truncated());
-        }
-        return new Result(Outcome.valueOf(verdict.get(0).asText()), verdict.get(1).asText(), output, w.truncated());
+        String[] verdict = judge.verdict(job.tests(), report);
+        return new Result(Outcome.valueOf(verdict[0]), verdict[1], output, w.truncated());
     }
 
     /** Outcome and detail for a worker that ended without a report. */
@@ -332,122 +305,6 @@ public final class PythonSandbox {
         return new String[] {"ERROR", exitCode > 128 && exitCode < 128 + 65
                 ? "was killed by signal " + (exitCode - 128) + " before the tests finished"
                 : "exited with code " + exitCode + " before the tests finished"};
-    }
-
-    /** judge.py's split of a test list (cached): {"tests": steps} or {"error": why}. */
-    private JsonNode plan(List<String> tests) throws IOException {
-        JsonNode plan = plans.get(tests);
-        if (plan == null) {
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("mode", "split");
-            request.put("tests", tests);
-            plan = judge(request);
-            if (!plan.has("tests") && !plan.has("error")) {
-                throw new IllegalStateException("the sandbox's judge could not split the tests: " + plan);
-            }
-            plans.put(tests, plan);
-        }
-        return plan;
-    }
-
-    /** Runs judge.py in the jail on one request; its last line of output, parsed. */
-    private JsonNode judge(Map<String, Object> request) throws IOException {
-        request.put("limits", limits(JUDGE_CPU_SECONDS, 1 << 20));
-        Path scratch = newScratch();
-        try {
-            SandboxProcess.Finished f = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", JUDGE)),
-                    scratch, jail.env(scratch), JSON.writeValueAsBytes(request), JUDGE_TIMEOUT, JUDGE_OUTPUT_BYTES);
-            String out = f.output().strip();
-            String last = out.substring(out.lastIndexOf('\n') + 1);
-            if (f.timedOut() || f.exitCode() != 0 || f.truncated()) {
-                return JSON.valueToTree(List.of("ERROR", "the judge "
-                        + (f.timedOut() ? "ran past " + JUDGE_TIMEOUT.toSeconds() + " s" : "exited with code "
-                        + f.exitCode()) + ": " + last));
-            }
-            return JSON.readTree(last);
-        } finally {
-            ScratchDirs.delete(scratch);
-        }
-    }
-
-    private Map<String, Object> limits(long cpuSeconds, long fileSizeBytes) {
-        Map<String, Object> limits = new LinkedHashMap<>();
-        limits.put("memoryBytes", memoryBytes);
-        limits.put("cpuSeconds", cpuSeconds);
-        limits.put("fileSizeBytes", fileSizeBytes);
-        limits.put("openFiles", OPEN_FILES);
-        // Unjailed, the kernel counts every process of this user against the limit: leave it unset.
-        limits.put("processes", isolation() == Isolation.NONE ? 0 : maxProcesses);
-        return limits;
-    }
-
-    private Path newScratch() throws IOException {
-        Path scratch = Files.createTempDirectory(scratchParent, "qprobe-sandbox-").toRealPath();
-        jail.prepare(scratch);
-        return scratch;
-    }
-
-    /** The interpreter's real executable and the directories it needs, found by running it once. */
-    private record Interpreter(Path executable, List<Path> dirs) {
-        private static final List<Path> SYSTEM = List.of(Path.of("/usr"), Path.of("/bin"), Path.of("/lib"),
-                Path.of("/lib64"), Path.of("/sbin"));
-
-        static Interpreter find(String executable) {
-            String hint = "python3 not found: install it or pass the path (tried \"" + executable + "\")";
-            SandboxProcess.Finished probe;
-            try {
-                probe = SandboxProcess.run(List.of(executable, "-I", "-S", "-c", String.join("\n",
-                        "import json, os, sys",
-                        "if sys.version_info < (3, 9): sys.exit(3)",
-                        "exe = os.path.realpath(sys.executable)",
-                        "dirs = [sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix,",
-                        "        os.path.dirname(os.path.dirname(exe))]",
-                        "print(json.dumps([exe, [os.path.realpath(d) for d in dirs]]))")),
-                        null, System.getenv(), null, Duration.ofSeconds(20), 64 * 1024);
-            } catch (IOException e) {
-                throw new IllegalStateException(hint + ": " + e.getMessage(), e);
-            }
-            if (probe.exitCode() == 3) {
-                throw new IllegalStateException(executable + " is older than Python 3.9, which the sandbox needs");
-            }
-            String out = probe.output().strip();
-            try {
-                JsonNode found = JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
-                Set<Path> dirs = new LinkedHashSet<>();
-                found.get(1).forEach(d -> dirs.add(Path.of(d.asText())));
-                return new Interpreter(Path.of(found.get(0).asText()), List.copyOf(dirs));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException(hint + ": exit code " + probe.exitCode() + ", output: " + out);
-            }
-        }
-
-        /** The directories to bind into a jail besides the system's, outermost first. */
-        List<Path> dirsOutsideTheSystem() {
-            List<Path> out = new ArrayList<>();
-            for (Path d : dirs) {
-                if (SYSTEM.stream().noneMatch(d::startsWith) && out.stream().noneMatch(d::startsWith)) {
-                    out.removeIf(o -> o.startsWith(d));
-                    out.add(d);
-                }
-            }
-            return out;
-        }
-    }
-
-    /** common.py, then the script: each is run as {@code python3 -c}. */
-    private static String program(String script) {
-        return resource("common.py") + "\n" + resource(script);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = PythonSandbox.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " is missing next to " + PythonSandbox.class);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Settings for a {@link PythonSandbox}. */

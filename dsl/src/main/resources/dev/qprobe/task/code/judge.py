@@ -181,6 +181,8 @@ def decode(v):
         return frozenset(decode(x) for x in v[1])
     if tag == "d":
         return {decode(k): decode(x) for k, x in v[1]}
+    if tag == "g":
+        return iter([decode(x) for x in v[1]])
     if tag == "o":
         return Opaque(str(v[1]))
     raise ValueError("unknown value tag " + repr(tag))

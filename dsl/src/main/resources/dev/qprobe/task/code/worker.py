@@ -192,6 +192,15 @@ def _encode(v, count, depth=0):
         return [tag, [_encode(x, count, depth + 1) for x in v]]
     if t is dict:
         return ["d", [[_encode(k, count, depth + 1), _encode(x, count, depth + 1)] for k, x in v.items()]]
+    if hasattr(t, "__next__"):
+        # An iterator (generator, map, zip...): its items, so that list(f(x)) or set(f(x)) in a
+        # test still works; the judge hands it back as an iterator, equal to no list.
+        items = []
+        for x in v:
+            if count[0] > _MAX_ITEMS:
+                return ["o", "value too large or too deep"]
+            items.append(_encode(x, count, depth + 1))
+        return ["g", items]
     return ["o", t.__name__]
 
 
