@@ -8,8 +8,11 @@ import picocli.CommandLine.Command;
 @Command(name = "qprobe", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Q-probing language models: sample k completions, embed them, train a probe, select.",
         subcommands = {DemoCommand.class, TrainCommand.class, ShellCommand.class, KernelCommand.class, BenchCommand.class,
+                CacheCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
+    @CommandLine.Mixin
+    ThreadsOption threads;
 
     public static void main(String[] args) {
         System.exit(run(args));

@@ -11,13 +11,18 @@ import java.util.Locale;
 /**
  * Sampling throughput of the built-in model, with and without the KV cache: k = 48 completions
  * per prompt at temperature 0.8, top-p 0.95, over the first test prompts of the arithmetic task.
- * Argument (optional): number of prompts, default 20.
+ * Argument (optional): number of prompts, default 20. {@code contention [SECONDS ROUNDS THREADS]}
+ * runs {@link SamplingContentionBenchmark} instead: throughput alone and next to a CPU-bound process.
  */
 public final class SamplingBenchmark {
     private SamplingBenchmark() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("contention")) {
+            SamplingContentionBenchmark.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         int prompts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         ArithmeticTask task = ArithmeticTask.standard();
         List<Prompt> chosen = task.testPrompts().subList(0, Math.min(prompts, task.testPrompts().size()));

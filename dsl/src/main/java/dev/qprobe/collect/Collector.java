@@ -1,8 +1,8 @@
 package dev.qprobe.collect;
 
 import dev.qprobe.cache.CacheKey;
-import dev.qprobe.cache.PromptSamples;
 import dev.qprobe.cache.SampleCache;
+import dev.qprobe.data.PromptSamples;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.model.Completion;
 import dev.qprobe.model.Embedder;

@@ -1,8 +1,8 @@
 package dev.qprobe.dsl;
 
-import dev.qprobe.cache.PromptSamples;
 import dev.qprobe.collect.Collector;
 import dev.qprobe.collect.ProgressListener;
+import dev.qprobe.data.PromptSamples;
 import dev.qprobe.model.SamplingConfig;
 import dev.qprobe.task.Task;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.qprobe.dsl;
 
-import dev.qprobe.cache.PromptSamples;
+import dev.qprobe.data.PromptSamples;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.model.Embedder;
 import dev.qprobe.model.SamplingConfig;

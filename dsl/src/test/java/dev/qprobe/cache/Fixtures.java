@@ -2,6 +2,7 @@ package dev.qprobe.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.qprobe.data.PromptSamples;
 import dev.qprobe.model.Completion;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qprobe.data.PromptSamples;
 import dev.qprobe.model.Completion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,10 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SampleCacheTest {
-    private static final CacheKey KEY = CacheKey.of("sampler", "fake-lm", "task", "arith", "k", "3");
-    private static final String EMB = "emb/layer-12";
-    private static final int K = 3;
-    private static final int D = 4;
+    private static final CacheKey KEY = ThreePrompts.KEY;
+    private static final String EMB = ThreePrompts.EMB;
+    private static final int K = ThreePrompts.K;
+    private static final int D = ThreePrompts.D;
 
     @TempDir
     Path root;
@@ -38,56 +39,6 @@ class SampleCacheTest {
 
     private SampleCache open() throws IOException {
         return SampleCache.open(root, KEY, warnings::add);
-    }
-
-    private Path log() {
-        return root.resolve(KEY.digest()).resolve(SampleCache.LOG_FILE);
-    }
-
-    /**
-     * Writes samples then features of p0, p1 and p2: six records. Returns where each record ends:
-     * element r is the log size after r records (element 0 is the file header's size).
-     */
-    private long[] writeThreePrompts() throws Exception {
-        long[] ends = new long[7];
-        try (SampleCache cache = open()) {
-            ends[0] = Files.size(log());
-            for (int p = 0; p < 3; p++) {
-                String id = "p" + p;
-                Fixtures.put(cache, id, K);
-                ends[2 * p + 1] = Files.size(log());
-                cache.putFeatures(id, EMB, Fixtures.features(id, EMB, K, D));
-                ends[2 * p + 2] = Files.size(log());
-            }
-        }
-        assertEquals(SampleCache.FILE_HEADER_BYTES, ends[0]);
-        return ends;
-    }
-
-    /** Checks that {@code cache} holds exactly the first {@code records} records of {@link #writeThreePrompts}. */
-    private static void assertHoldsFirst(SampleCache cache, int records) throws IOException {
-        assertHoldsFirst(cache, records, 0);
-    }
-
-    /** The same, where the cache also holds {@code others} prompts not named p0, p1 or p2. */
-    private static void assertHoldsFirst(SampleCache cache, int records, int others) throws IOException {
-        for (int p = 0; p < 3; p++) {
-            String id = "p" + p;
-            boolean hasSamples = records >= 2 * p + 1;
-            boolean hasFeatures = records >= 2 * p + 2;
-            Optional<PromptSamples> samples = cache.samples(id);
-            assertEquals(hasSamples, samples.isPresent(), id + " samples, " + records + " records");
-            if (hasSamples) {
-                assertSameSamples(Fixtures.samples(id, K), samples.get());
-            }
-            assertEquals(hasFeatures, cache.hasFeatures(id, EMB), id + " features, " + records + " records");
-            Optional<float[][]> features = cache.features(id, EMB);
-            assertEquals(hasFeatures, features.isPresent());
-            if (hasFeatures) {
-                assertSameFeatures(Fixtures.features(id, EMB, K, D), features.get());
-            }
-        }
-        assertEquals((records + 1) / 2 + others, cache.size());
     }
 
     // ---- round trips ----
@@ -174,194 +125,6 @@ class SampleCacheTest {
         assertEquals(List.of(), warnings);
     }
 
-    @Test
-    void aKeyFileForAnotherKeyFailsLoudlyAndIsLeftAlone() throws Exception {
-        writeThreePrompts();
-        Path keyFile = root.resolve(KEY.digest()).resolve("key.json");
-        String other = KEY.with("k", "4").toJson();
-        Files.writeString(keyFile, other);
-        byte[] logBytes = Files.readAllBytes(log());
-        IOException e = assertThrows(IOException.class, this::open);
-        assertTrue(e.getMessage().contains("key.json") && e.getMessage().contains("k=4")
-                && e.getMessage().contains("k=3") && e.getMessage().contains("delete"), e.getMessage());
-        assertEquals(other, Files.readString(keyFile));
-        assertArrayEquals(logBytes, Files.readAllBytes(log()));
-
-        Files.writeString(keyFile, "{\"sampler\": \"fake-lm\", ");
-        e = assertThrows(IOException.class, this::open);
-        assertTrue(e.getMessage().contains("cannot read cache key file"), e.getMessage());
-
-        // A missing key file is written again: it only describes the directory.
-        Files.delete(keyFile);
-        try (SampleCache cache = open()) {
-            assertHoldsFirst(cache, 6);
-        }
-        assertEquals(KEY.toJson(), Files.readString(keyFile));
-        assertEquals(List.of(), warnings);
-    }
-
-    @Test
-    void aLogOfAnotherKeyOrFormatFailsLoudlyAndIsLeftAlone() throws Exception {
-        writeThreePrompts();
-        byte[] good = Files.readAllBytes(log());
-
-        CacheKey other = KEY.with("k", "4");
-        SampleCache.open(root, other).close();
-        Path otherLog = root.resolve(other.digest()).resolve(SampleCache.LOG_FILE);
-        Files.write(otherLog, good);
-        IOException e = assertThrows(IOException.class, () -> SampleCache.open(root, other));
-        assertTrue(e.getMessage().contains("belongs to the cache key with digest " + KEY.digest()), e.getMessage());
-        assertArrayEquals(good, Files.readAllBytes(otherLog));
-
-        byte[] newer = good.clone();
-        newer[8] = 2; // format version
-        Files.write(log(), newer);
-        e = assertThrows(IOException.class, this::open);
-        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
-        assertArrayEquals(newer, Files.readAllBytes(log()));
-
-        Files.writeString(log(), "something else entirely, long enough to hold a header");
-        e = assertThrows(IOException.class, this::open);
-        assertTrue(e.getMessage().contains("is not a qprobe cache log"), e.getMessage());
-        Files.writeString(log(), "short");
-        assertThrows(IOException.class, this::open);
-        assertEquals("short", Files.readString(log()));
-        assertEquals(List.of(), warnings);
-    }
-
-    @Test
-    void aLogWhoseCreationWasInterruptedIsStartedAgain() throws Exception {
-        writeThreePrompts();
-        byte[] good = Files.readAllBytes(log());
-        for (int cut : new int[] {0, 1, 8, 20, SampleCache.FILE_HEADER_BYTES - 1}) {
-            Files.write(log(), Arrays.copyOf(good, cut));
-            try (SampleCache cache = open()) {
-                assertHoldsFirst(cache, 0);
-                Fixtures.put(cache, "p0", K);
-            }
-            try (SampleCache cache = open()) {
-                assertHoldsFirst(cache, 1);
-            }
-        }
-        assertEquals(List.of(), warnings);
-    }
-
-    // ---- torn writes and corruption ----
-
-    @Test
-    void aTornRecordIsDroppedWithAWarningAndTheCacheGoesOn() throws Exception {
-        long[] ends = writeThreePrompts();
-        byte[] full = Files.readAllBytes(log());
-        TreeSet<Long> cuts = new TreeSet<>();
-        for (long cut = ends[5]; cut <= ends[6]; cut++) {
-            cuts.add(cut); // every offset inside the last record, and both its ends
-        }
-        for (int r = 1; r <= 5; r++) {
-            long start = ends[r - 1];
-            long length = ends[r] - start;
-            for (long cut : new long[] {start + 1, start + SampleCache.RECORD_HEADER_BYTES, start + length / 2,
-                    ends[r] - 1}) {
-                cuts.add(cut);
-            }
-        }
-        for (long cut : cuts) {
-            Files.write(log(), Arrays.copyOf(full, (int) cut));
-            warnings.clear();
-            int whole = 0;
-            while (whole < 6 && ends[whole + 1] <= cut) {
-                whole++;
-            }
-            String at = "cut at " + cut + " (" + whole + " whole records)";
-            try (SampleCache cache = open()) {
-                assertHoldsFirst(cache, whole);
-                if (cut == ends[whole]) {
-                    assertEquals(List.of(), warnings, at);
-                } else {
-                    assertEquals(1, warnings.size(), at);
-                    String warning = warnings.get(0);
-                    assertTrue(warning.startsWith("WARNING: cache ") && warning.contains("record " + (whole + 1))
-                            && warning.contains("torn write") && warning.contains("at byte " + ends[whole])
-                            && warning.contains("(" + (cut - ends[whole]) + " bytes)")
-                            && warning.contains("The " + whole + " records before it were kept")
-                            && warning.contains("will be re-made"), warning);
-                }
-                assertEquals(ends[whole], Files.size(log()), at + ": the torn tail is cut off");
-                cache.putSamples("new", List.of(new Completion("after " + cut, 1, true)), new double[] {cut});
-                cache.putFeatures("new", EMB, new float[][] {{cut}});
-            }
-            warnings.clear();
-            try (SampleCache cache = open()) {
-                assertHoldsFirst(cache, whole, 1);
-                assertEquals("after " + cut, cache.samples("new").orElseThrow().completions().get(0).text());
-                assertSameFeatures(new float[][] {{cut}}, cache.features("new", EMB).orElseThrow());
-            }
-            assertEquals(List.of(), warnings, at + ": reopening again is clean");
-        }
-    }
-
-    @Test
-    void anyFlippedByteDropsItsRecordAndAllAfterIt() throws Exception {
-        long[] ends = writeThreePrompts();
-        byte[] full = Files.readAllBytes(log());
-        int record = 3; // the samples of p1
-        for (long i = ends[record - 1]; i < ends[record]; i++) {
-            byte[] damaged = full.clone();
-            damaged[(int) i] ^= (byte) 0x5A;
-            Files.write(log(), damaged);
-            warnings.clear();
-            try (SampleCache cache = open()) {
-                assertHoldsFirst(cache, record - 1);
-            }
-            assertEquals(1, warnings.size(), "byte " + i);
-            String warning = warnings.get(0);
-            assertTrue(warning.contains("record " + record + " is unusable") && warning.contains("at byte " + ends[record - 1])
-                    && warning.contains((full.length - ends[record - 1]) + " bytes"), warning);
-            assertEquals(ends[record - 1], Files.size(log()));
-        }
-        // A flip in the middle of the payload is caught by the checksum.
-        byte[] damaged = full.clone();
-        damaged[(int) (ends[5] + ends[6]) / 2] ^= 1;
-        Files.write(log(), damaged);
-        warnings.clear();
-        try (SampleCache cache = open()) {
-            assertHoldsFirst(cache, 5);
-        }
-        assertTrue(warnings.get(0).contains("record 6 is unusable (checksum mismatch)"), warnings.get(0));
-    }
-
-    @Test
-    void aZeroFilledTailIsDropped() throws Exception {
-        long[] ends = writeThreePrompts();
-        // What a power cut can leave: the file grew but its last blocks were never written.
-        Files.write(log(), new byte[5000], StandardOpenOption.APPEND);
-        try (SampleCache cache = open()) {
-            assertHoldsFirst(cache, 6);
-        }
-        assertEquals(1, warnings.size());
-        assertTrue(warnings.get(0).contains("record 7 is unusable (no record starts there)"), warnings.get(0));
-        assertEquals(ends[6], Files.size(log()));
-    }
-
-    @Test
-    void damageAfterOpeningIsCaughtOnRead() throws Exception {
-        long[] ends = writeThreePrompts();
-        try (SampleCache cache = open()) {
-            try (FileChannel channel = FileChannel.open(log(), StandardOpenOption.WRITE)) {
-                channel.write(ByteBuffer.wrap(new byte[] {0x7f}), (ends[2] + ends[3]) / 2);
-            }
-            assertTrue(cache.samples("p1").isEmpty());
-            assertEquals(1, warnings.size());
-            assertTrue(warnings.get(0).contains("samples record of prompt \"p1\" changed on disk"), warnings.get(0));
-            assertHoldsFirst(cache, 2); // p1's features and everything after were cut off with it
-            Fixtures.put(cache, "p1", K);
-        }
-        warnings.clear();
-        try (SampleCache cache = open()) {
-            assertHoldsFirst(cache, 3);
-        }
-        assertEquals(List.of(), warnings);
-    }
-
     // ---- locking ----
 
     @Test
@@ -372,7 +135,7 @@ class SampleCacheTest {
             Fixtures.put(cache, "p0", K); // the failed open did not disturb the first
         }
         try (SampleCache cache = open()) {
-            assertHoldsFirst(cache, 1);
+            ThreePrompts.assertHoldsFirst(cache, 1);
         }
     }
 

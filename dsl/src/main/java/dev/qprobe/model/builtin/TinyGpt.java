@@ -37,6 +37,7 @@ public final class TinyGpt implements AutoCloseable {
 
     /** Loads weights onto {@code device}. */
     public static TinyGpt load(GptWeights weights, Device device) {
+        dev.qprobe.model.TorchThreads.configure(); // thread pools sized before the first tensor
         GptConfig config = weights.config();
         TinyGpt model = new TinyGpt(config, NDManager.newBaseManager(device));
         for (Map.Entry<String, long[]> e : GptWeights.names(config).entrySet()) {

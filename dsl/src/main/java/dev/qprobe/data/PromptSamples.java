@@ -1,4 +1,4 @@
-package dev.qprobe.cache;
+package dev.qprobe.data;
 
 import dev.qprobe.model.Completion;
 import java.util.Arrays;
