@@ -2,6 +2,7 @@ package dev.qprobe.probe.djl;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
 import dev.qprobe.probe.ProbeBackend;
 import dev.qprobe.probe.ProbeBackendProvider;
 import java.util.ArrayList;
@@ -54,9 +55,19 @@ public final class DjlBackendProvider implements ProbeBackendProvider {
         return Device.gpu(index);
     }
 
-    /** GPUs the PyTorch engine can use (0 with the CPU-only native library). */
+    private static volatile Integer gpus;
+
+    /**
+     * GPUs the PyTorch engine can use (0 with the CPU-only native library), asked once. Without a
+     * CUDA driver the answer is 0 without loading PyTorch, so {@code auto} stays cheap on a CPU machine.
+     */
     static int gpuCount() {
-        return Engine.getEngine(DjlBackend.ENGINE).getGpuCount();
+        Integer n = gpus;
+        if (n == null) {
+            n = CudaUtils.hasCuda() ? Engine.getEngine(DjlBackend.ENGINE).getGpuCount() : 0;
+            gpus = n;
+        }
+        return n;
     }
 
     static String deviceName(Device device) {
@@ -67,7 +78,7 @@ public final class DjlBackendProvider implements ProbeBackendProvider {
     public String describe() {
         Engine engine = Engine.getEngine(DjlBackend.ENGINE);
         List<String> devices = new ArrayList<>(List.of("cpu"));
-        for (int i = 0; i < engine.getGpuCount(); i++) {
+        for (int i = 0; i < gpuCount(); i++) {
             devices.add("gpu(" + i + ")");
         }
         return "DJL " + Engine.getDjlVersion() + " on PyTorch " + engine.getVersion() + ", devices " + devices;
