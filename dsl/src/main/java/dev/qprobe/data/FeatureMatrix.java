@@ -83,6 +83,15 @@ public final class FeatureMatrix {
         return Arrays.copyOfRange(data, row * dim, (row + 1) * dim);
     }
 
+    /**
+     * Copies rows {@code [from, to)}, row-major, into {@code out} at its position, which advances;
+     * the bulk read for code that moves features elsewhere (a GPU, a file).
+     */
+    public void copyRows(int from, int to, java.nio.FloatBuffer out) {
+        Objects.checkFromToIndex(from, to, rows);
+        out.put(data, from * dim, (to - from) * dim);
+    }
+
     /** The backing array, row-major; callers must not modify it. */
     public float[] array() {
         return data;

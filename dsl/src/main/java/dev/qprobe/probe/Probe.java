@@ -2,7 +2,6 @@ package dev.qprobe.probe;
 
 import dev.qprobe.data.FeatureMatrix;
 import dev.qprobe.data.SampleSet;
-import dev.qprobe.probe.cpu.CpuBackend;
 import java.util.stream.IntStream;
 
 /**
@@ -48,7 +47,7 @@ public final class Probe {
             throw new IllegalArgumentException("probe expects " + dim() + " features per sample, got "
                     + features.dim());
         }
-        try (ProbeComputation c = CpuBackend.INSTANCE.open(spec, features, standardizer)) {
+        try (ProbeComputation c = ProbeBackends.cpu().open(spec, features, standardizer)) {
             return c.scores(params, IntStream.range(0, features.rows()).toArray());
         }
     }

@@ -1,6 +1,7 @@
 package dev.qprobe.train;
 
 import dev.qprobe.data.SampleSet;
+import dev.qprobe.probe.LossForm;
 import java.util.random.RandomGenerator;
 
 /** Binary cross-entropy of sigmoid(Q) against rewards in [0, 1] (0/1 labels, or soft labels). */
@@ -27,7 +28,8 @@ final class CrossEntropyObjective implements Objective {
     public EpochPlan plan(SampleSet train, RandomGenerator rng) {
         validate(train);
         int[][] groups = Plans.blocksWithinPrompts(train);
-        return new EpochPlan(groups, Plans.sizes(groups), (g, q, dq) -> {
+        LossForm form = new LossForm(LossForm.Kind.BINARY_CROSS_ENTROPY, 1, train.rewards());
+        return new EpochPlan(groups, Plans.singleRowUnits(groups), form, (g, q, dq) -> {
             int[] rows = groups[g];
             double loss = 0;
             for (int i = 0; i < rows.length; i++) {

@@ -1,11 +1,13 @@
 package dev.qprobe.train;
 
 import dev.qprobe.probe.GroupedLoss;
+import dev.qprobe.probe.LossForm;
 
 /**
- * One epoch's grouping of the training rows and the loss of each group. {@code units} counts what
- * the objective averages over (samples, chunks or pairs), so a batch's loss is its summed group
- * losses divided by its summed units.
+ * One epoch's grouping of the training rows and the loss of each group, as code (for backends
+ * that score in Java) and as data (a {@link LossForm} and each group's units, for backends that
+ * evaluate it themselves). A batch's loss is its summed group losses divided by its summed units
+ * (samples, chunks or pairs).
  */
 public final class EpochPlan implements GroupedLoss {
     /** The loss of one group: returns the summed loss, writes d loss / d q into dq. */
@@ -15,15 +17,20 @@ public final class EpochPlan implements GroupedLoss {
     }
 
     private final int[][] groups;
-    private final int[] units;
+    private final int[][][] units;
+    private final LossForm form;
     private final GroupLoss loss;
 
-    public EpochPlan(int[][] groups, int[] units, GroupLoss loss) {
+    /**
+     * @param units for each group, its units as positions into that group's rows
+     */
+    public EpochPlan(int[][] groups, int[][][] units, LossForm form, GroupLoss loss) {
         if (groups.length != units.length) {
             throw new IllegalArgumentException("groups and units differ in length");
         }
         this.groups = groups;
         this.units = units;
+        this.form = form;
         this.loss = loss;
     }
 
@@ -37,8 +44,14 @@ public final class EpochPlan implements GroupedLoss {
         return groups[group];
     }
 
-    public int units(int group) {
+    @Override
+    public int[][] units(int group) {
         return units[group];
+    }
+
+    @Override
+    public LossForm form() {
+        return form;
     }
 
     @Override

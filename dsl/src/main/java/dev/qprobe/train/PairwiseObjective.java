@@ -2,6 +2,7 @@ package dev.qprobe.train;
 
 import dev.qprobe.data.PreferencePair;
 import dev.qprobe.data.SampleSet;
+import dev.qprobe.probe.LossForm;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,6 @@ final class PairwiseObjective implements Objective {
         }
         int[][] groups = new int[byPrompt.size()][];
         int[][][] localPairs = new int[byPrompt.size()][][];
-        int[] units = new int[byPrompt.size()];
         int g = 0;
         for (List<PreferencePair> pairs : byPrompt.values()) {
             // Local indices: each row of the prompt that takes part in a pair appears once.
@@ -56,10 +56,10 @@ final class PairwiseObjective implements Objective {
             }
             groups[g] = rows.stream().mapToInt(Integer::intValue).toArray();
             localPairs[g] = lp;
-            units[g] = pairs.size();
             g++;
         }
-        return new EpochPlan(groups, units, (group, q, dq) -> {
+        LossForm form = new LossForm(LossForm.Kind.BRADLEY_TERRY, 1, train.rewards());
+        return new EpochPlan(groups, localPairs, form, (group, q, dq) -> {
             java.util.Arrays.fill(dq, 0f);
             double loss = 0;
             for (int[] pair : localPairs[group]) {

@@ -32,12 +32,16 @@ final class Plans {
         return blocks.toArray(int[][]::new);
     }
 
-    static int[] sizes(int[][] groups) {
-        int[] sizes = new int[groups.length];
-        for (int i = 0; i < groups.length; i++) {
-            sizes[i] = groups[i].length;
+    /** Every row of each group its own unit. */
+    static int[][][] singleRowUnits(int[][] groups) {
+        int[][][] units = new int[groups.length][][];
+        for (int g = 0; g < groups.length; g++) {
+            units[g] = new int[groups[g].length][];
+            for (int i = 0; i < groups[g].length; i++) {
+                units[g][i] = new int[] {i};
+            }
         }
-        return sizes;
+        return units;
     }
 
     /** Fisher-Yates shuffle in place. */

@@ -1,6 +1,7 @@
 package dev.qprobe.train;
 
 import dev.qprobe.data.SampleSet;
+import dev.qprobe.probe.LossForm;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -83,8 +84,8 @@ final class PolicyGradientObjective implements Objective {
             chunksOfGroup.add(chunkMembers);
         }
         int[][] groupArray = groups.toArray(int[][]::new);
-        int[] units = chunksOfGroup.stream().mapToInt(c -> c.length).toArray();
-        return new EpochPlan(groupArray, units, (g, q, dq) -> {
+        LossForm form = new LossForm(LossForm.Kind.SOFTMAX_REWARD, betaTrain, train.rewards());
+        return new EpochPlan(groupArray, chunksOfGroup.toArray(int[][][]::new), form, (g, q, dq) -> {
             int[] rows = groupArray[g];
             double loss = 0;
             for (int[] chunk : chunksOfGroup.get(g)) {

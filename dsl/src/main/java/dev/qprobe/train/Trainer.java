@@ -3,10 +3,10 @@ package dev.qprobe.train;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeBackend;
-import dev.qprobe.probe.ProbeComputation;
+import dev.qprobe.probe.ProbeBackends;
 import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.probe.ProbeTraining;
 import dev.qprobe.probe.Standardizer;
-import dev.qprobe.probe.cpu.CpuBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,13 +20,16 @@ public final class Trainer {
     private final TrainerConfig config;
     private final ProbeBackend backend;
 
+    /** Trains on the backend {@link TrainerConfig#backend()} names (resolved when training starts). */
     public Trainer(TrainerConfig config) {
-        this(config, CpuBackend.INSTANCE);
+        this.config = config;
+        this.backend = null;
     }
 
+    /** Trains on {@code backend} whatever the config names, e.g. a backend made for a benchmark. */
     public Trainer(TrainerConfig config, ProbeBackend backend) {
         this.config = config;
-        this.backend = backend;
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
     }
 
     public TrainerConfig config() {
@@ -52,10 +55,9 @@ public final class Trainer {
         SplittableRandom rng = new SplittableRandom(config.seed());
         float[] params = spec.initialParameters(train.dim(), rng.split());
         SplittableRandom epochRng = rng.split();
-        AdamW optimizer = new AdamW(config, params.length);
         double[] curve = new double[config.epochs()];
-        double[] grad = new double[params.length];
-        try (ProbeComputation computation = backend.open(spec, train.features(), standardizer)) {
+        ProbeBackend used = backend();
+        try (ProbeTraining training = used.train(spec, train.features(), standardizer, params, config.adamW())) {
             EpochPlan plan = null;
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 if (plan == null || objective.reshufflesEachEpoch()) {
@@ -68,18 +70,10 @@ public final class Trainer {
                         throw new CancellationException("training " + objective.name() + " interrupted at epoch "
                                 + (epoch + 1) + " of " + config.epochs());
                     }
-                    java.util.Arrays.fill(grad, 0);
-                    double batchLoss = computation.lossAndGradient(params, plan, batch, grad);
-                    long batchUnits = 0;
+                    loss += training.step(plan, batch);
                     for (int g : batch) {
-                        batchUnits += plan.units(g);
+                        units += plan.unitCount(g);
                     }
-                    for (int i = 0; i < grad.length; i++) {
-                        grad[i] /= batchUnits;
-                    }
-                    optimizer.step(params, grad);
-                    loss += batchLoss;
-                    units += batchUnits;
                 }
                 curve[epoch] = loss / units;
                 if (!Double.isFinite(curve[epoch])) {
@@ -88,10 +82,16 @@ public final class Trainer {
                 }
                 listener.onEpoch(epoch + 1, config.epochs(), curve[epoch]);
             }
+            params = training.parameters();
         }
         Probe probe = new Probe(spec, params, standardizer);
-        return new TrainingResult(probe, objective.name(), config, backend.name(), curve,
+        return new TrainingResult(probe, objective.name(), config, used.name(), curve,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The backend given to the constructor, else the one the config names. */
+    public ProbeBackend backend() {
+        return backend != null ? backend : ProbeBackends.resolve(config.backend());
     }
 
     /** Group indices per optimizer step: all groups, or shuffled groups filled up to the batch size. */

@@ -1,5 +1,8 @@
 package dev.qprobe.train;
 
+import dev.qprobe.probe.AdamW;
+import dev.qprobe.probe.Backend;
+
 /**
  * Hyper-parameters of probe training with AdamW.
  *
@@ -12,9 +15,10 @@ package dev.qprobe.train;
  * @param batchSize    samples per optimizer step (whole groups are kept together); 0 = full batch
  * @param seed         seeds initialisation, PG chunking and batch order
  * @param standardize  standardize features with the training set's mean and standard deviation
+ * @param backend      where probe math runs: {@link Backend#auto()} (DJL on a GPU when one is visible, else the CPU)
  */
 public record TrainerConfig(double learningRate, double weightDecay, double beta1, double beta2, double eps,
-                            int epochs, int batchSize, long seed, boolean standardize) {
+                            int epochs, int batchSize, long seed, boolean standardize, Backend backend) {
 
     public TrainerConfig {
         requireFinitePositive(learningRate, "learningRate");
@@ -28,6 +32,7 @@ public record TrainerConfig(double learningRate, double weightDecay, double beta
         if (epochs < 1) {
             throw new IllegalArgumentException("epochs must be >= 1, got " + epochs);
         }
+        java.util.Objects.requireNonNull(backend, "backend");
         if (batchSize < 0) {
             throw new IllegalArgumentException("batchSize must be >= 1, or 0 for full batch; got " + batchSize);
         }
@@ -39,40 +44,50 @@ public record TrainerConfig(double learningRate, double weightDecay, double beta
         }
     }
 
-    /** lr 1e-3, weight decay 0.01, betas (0.9, 0.999), eps 1e-8, 150 epochs, full batch, seed 0, standardized. */
+    /** lr 1e-3, weight decay 0.01, betas (0.9, 0.999), eps 1e-8, 150 epochs, full batch, seed 0, standardized, backend auto. */
     public static TrainerConfig defaults() {
-        return new TrainerConfig(1e-3, 0.01, 0.9, 0.999, 1e-8, 150, 0, 0L, true);
+        return new TrainerConfig(1e-3, 0.01, 0.9, 0.999, 1e-8, 150, 0, 0L, true, Backend.auto());
     }
 
     public TrainerConfig withLearningRate(double v) {
-        return new TrainerConfig(v, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, standardize);
+        return new TrainerConfig(v, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withWeightDecay(double v) {
-        return new TrainerConfig(learningRate, v, beta1, beta2, eps, epochs, batchSize, seed, standardize);
+        return new TrainerConfig(learningRate, v, beta1, beta2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withBetas(double b1, double b2) {
-        return new TrainerConfig(learningRate, weightDecay, b1, b2, eps, epochs, batchSize, seed, standardize);
+        return new TrainerConfig(learningRate, weightDecay, b1, b2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withEps(double v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, v, epochs, batchSize, seed, standardize);
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, v, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withEpochs(int v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, v, batchSize, seed, standardize);
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, v, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withBatchSize(int v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, v, seed, standardize);
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, v, seed, standardize, backend);
     }
 
     public TrainerConfig withSeed(long v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, v, standardize);
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, v, standardize, backend);
     }
 
     public TrainerConfig withStandardize(boolean v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, v);
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, v, backend);
+    }
+
+    /** Trains on {@code v}, e.g. {@code Backend.djl("gpu(0)")} or {@code Backend.cpu()}. */
+    public TrainerConfig withBackend(Backend v) {
+        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, standardize, v);
+    }
+
+    /** The optimizer these settings describe. */
+    public AdamW adamW() {
+        return new AdamW(learningRate, weightDecay, beta1, beta2, eps);
     }
 }
