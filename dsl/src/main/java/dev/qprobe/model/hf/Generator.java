@@ -26,14 +26,22 @@ final class Generator {
         this.manager = NDManager.newBaseManager(model.device());
     }
 
-    synchronized List<Completion> sample(String prompt, SamplingConfig cfg) {
+    /** One sampled row: its completion and the token ids drawn (EOS or stop token included). */
+    record Drawn(Completion completion, int[] ids) {
+    }
+
+    List<Completion> sample(String prompt, SamplingConfig cfg) {
+        return draw(prompt, cfg).stream().map(Drawn::completion).toList();
+    }
+
+    synchronized List<Drawn> draw(String prompt, SamplingConfig cfg) {
         int[] promptIds = model.promptTokens(prompt);
         int steps = Math.min(cfg.maxTokens(), room(promptIds));
         Transformer t = model.transformer();
         int rows = BatchPlan.rows(model.config(), t.dataType().getNumOfBytes(), cfg.k(), promptIds.length + steps,
                 BatchPlan.budget(t.device()));
         long base = cfg.seed() * 0x9E3779B97F4A7C15L + hash64(prompt);
-        List<Completion> out = new ArrayList<>(cfg.k());
+        List<Drawn> out = new ArrayList<>(cfg.k());
         try (NDManager scope = manager.newSubManager()) {
             KvCache prompted = t.newCache();
             NDArray last = t.forward(scope, new int[][] {promptIds}, prompted, null, Transformer.Logits.LAST).logits();
@@ -58,7 +66,7 @@ final class Generator {
         return limit - promptIds.length;
     }
 
-    private List<Completion> decode(NDManager parent, KvCache prompted, NDArray promptLogits, int first, int rows,
+    private List<Drawn> decode(NDManager parent, KvCache prompted, NDArray promptLogits, int first, int rows,
                                     int steps, SamplingConfig cfg, long base) {
         Transformer t = model.transformer();
         HfTokenizer tok = model.tokenizer();
@@ -119,10 +127,10 @@ final class Generator {
                 previous.close();
             }
         }
-        List<Completion> out = new ArrayList<>(rows);
+        List<Drawn> out = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
             String s = stopped[i] ? text[i] : tok.decode(generated[i], 0, count[i]);
-            out.add(new Completion(s, count[i], stopped[i]));
+            out.add(new Drawn(new Completion(s, count[i], stopped[i]), Arrays.copyOf(generated[i], count[i])));
         }
         return out;
     }
@@ -162,6 +170,10 @@ final class Generator {
             }
         }
         return out;
+    }
+
+    void close() {
+        manager.close();
     }
 
     /** A stable 64-bit hash of a string (the first 8 bytes of its SHA-256). */

@@ -149,7 +149,8 @@ public final class HfModel implements Sampler, AutoCloseable {
 
     /**
      * The same model with prompts wrapped in {@code template} before tokenizing; its
-     * {@code {prompt}} placeholder is replaced by the prompt. Shares the loaded weights.
+     * {@code {prompt}} placeholder is replaced by the prompt. Shares the loaded weights: closing
+     * either model closes them.
      */
     public HfModel withPromptTemplate(String template) {
         if (template != null && !template.contains("{prompt}")) {
@@ -203,6 +204,11 @@ public final class HfModel implements Sampler, AutoCloseable {
         return generator.sample(prompt, config);
     }
 
+    /** The token ids of each sampled completion (for tests). */
+    List<int[]> sampleTokens(String prompt, SamplingConfig config) {
+        return generator.draw(prompt, config).stream().map(Generator.Drawn::ids).toList();
+    }
+
     /** Greedy continuation of {@code prompt} ids, with the KV cache or re-running the whole sequence each step. */
     public int[] greedy(int[] prompt, int steps, boolean useCache) {
         return generator.greedy(prompt, steps, useCache);
@@ -219,6 +225,7 @@ public final class HfModel implements Sampler, AutoCloseable {
 
     @Override
     public void close() {
+        generator.close();
         transformer.close();
         tokenizer.close();
     }
