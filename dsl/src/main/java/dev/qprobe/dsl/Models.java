@@ -87,6 +87,36 @@ public final class Models {
         return openAi(OpenAiEndpoint.of(baseUrl, model), model);
     }
 
+    /**
+     * A Hugging Face model folder (config.json, tokenizer.json, *.safetensors) of a gpt2, llama,
+     * qwen2 or mistral model, loaded by our own code on DJL (first GPU, else CPU): samples with a KV
+     * cache, and {@code Embed.hidden(layer)} gives its hidden states in Hugging Face's numbering.
+     */
+    public static Model huggingFace(java.nio.file.Path dir) {
+        dev.qprobe.model.hf.HfModel model = dev.qprobe.model.hf.HfModel.load(dir);
+        return new Model() {
+            @Override
+            public String id() {
+                return model.id();
+            }
+
+            @Override
+            public Sampler sampler() {
+                return model;
+            }
+
+            @Override
+            public Embedder hiddenStates(int layer, boolean meanOverCompletion) {
+                return model.hiddenStates(layer, meanOverCompletion);
+            }
+
+            @Override
+            public String toString() {
+                return "Models.huggingFace(" + dir + ")";
+            }
+        };
+    }
+
     /** Any sampler, e.g. your own DJL model wrapped as a {@link Sampler}. */
     public static Model of(Sampler sampler) {
         return new Model() {
