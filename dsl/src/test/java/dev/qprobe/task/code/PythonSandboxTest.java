@@ -93,7 +93,7 @@ class PythonSandboxTest {
         sandbox = sandboxOrSkip(PythonSandbox.builder());
         watched = WatchedDir.create();
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        PythonSandbox box = PythonSandbox.builder().timeout(Duration.ofSeconds(2)).parallelism(4)
+        PythonSandbox box = PythonSandbox.builder().timeout(Duration.ofSeconds(5)).parallelism(4)
                 .scratchParent(watched.scratchParent).build();
         before = watched.snapshot();
         Map<String, String> attacks = attacks();
@@ -121,7 +121,7 @@ class PythonSandboxTest {
     /** A sandbox from {@code builder}, or the test skipped where python3 or every jail is missing. */
     static PythonSandbox sandboxOrSkip(PythonSandbox.Builder builder) {
         try {
-            return builder.timeout(Duration.ofSeconds(2)).build();
+            return builder.timeout(Duration.ofSeconds(5)).build();
         } catch (IllegalStateException e) {
             assumeTrue(false, "no sandbox here: " + e.getMessage());
             throw e;
@@ -220,7 +220,7 @@ class PythonSandboxTest {
         assertNotEquals(Isolation.NONE, sandbox.isolation());
         assertTrue(sandbox.toString().contains(sandbox.isolation().toString()), sandbox.toString());
         assertTrue(sandbox.python().isAbsolute());
-        assertEquals(Duration.ofSeconds(2), sandbox.timeout());
+        assertEquals(Duration.ofSeconds(5), sandbox.timeout());
         assertEquals(Runtime.getRuntime().availableProcessors(), sandbox.parallelism());
     }
 
