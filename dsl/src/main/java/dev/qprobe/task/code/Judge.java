@@ -25,7 +25,7 @@ final class Judge {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The judge evaluates a few expressions: its limits do not depend on the job's. */
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final int CPU_SECONDS = 10;
+    private static final int CPU_SECONDS = 1;
     private static final int OUTPUT_BYTES = 1 << 20;
     private static final int PLAN_CACHE_SIZE = 512;
 
@@ -73,20 +73,28 @@ final class Judge {
         request.put("items", items);
         JsonNode v = run(request, items.size());
         List<String[]> verdicts = new ArrayList<>();
+        if (v.has("failed") && items.size() > 1) {
+            // One report kept the judge busy past its limits in C code, where judge.py's per-item
+            // timer cannot stop it: judge each alone, so that only that one loses its verdict.
+            for (int i = 0; i < items.size(); i++) {
+                verdicts.addAll(verdicts(List.of(tests.get(i)), List.of(reports.get(i))));
+            }
+            return verdicts;
+        }
         for (int i = 0; i < items.size(); i++) {
             JsonNode one = v.isArray() && v.size() == items.size() ? v.get(i) : null;
             verdicts.add(one != null && one.isArray() && one.size() == 2
                     ? new String[] {one.get(0).asText(), one.get(1).asText()}
-                    : new String[] {"ERROR", "the judge failed: " + v});
+                    : new String[] {"ERROR", "the judge failed: " + v.path("failed").asText(v.toString())});
         }
         return verdicts;
     }
 
-    /** Runs judge.py in the jail on one request; its last line of output, parsed. */
+    /** Runs judge.py in the jail on one request: its last line of output, parsed, or {"failed": why}. */
     private JsonNode run(Map<String, Object> request, int items) throws IOException {
-        // judge.py gives each item ITEM_CPU_SECONDS (2 s) of CPU: the whole run gets that much more.
+        // judge.py gives each item ITEM_CPU_SECONDS (1 s) of CPU: the whole run gets that much more.
         Map<String, Object> limits = new LinkedHashMap<>(this.limits);
-        limits.put("cpuSeconds", CPU_SECONDS + 2L * items);
+        limits.put("cpuSeconds", CPU_SECONDS + items);
         Duration timeout = TIMEOUT.plusSeconds(3L * items);
         request.put("limits", limits);
         Path scratch = jail.newScratch(scratchParent);
@@ -96,8 +104,8 @@ final class Judge {
             String out = f.output().strip();
             String last = out.substring(out.lastIndexOf('\n') + 1);
             if (f.timedOut() || f.exitCode() != 0 || f.truncated()) {
-                return JSON.valueToTree(List.of("ERROR", "the judge " + (f.timedOut()
-                        ? "ran past " + timeout.toSeconds() + " s" : "exited with code " + f.exitCode()) + ": " + last));
+                return JSON.valueToTree(Map.of("failed", (f.timedOut() ? "ran past " + timeout.toSeconds() + " s"
+                        : "exited with code " + f.exitCode()) + ": " + last));
             }
             return JSON.readTree(last);
         } finally {

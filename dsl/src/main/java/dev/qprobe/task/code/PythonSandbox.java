@@ -12,10 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Runs Python code followed by unit tests ({@code assert} lines, MBPP style) in an operating-system
@@ -227,7 +223,7 @@ public final class PythonSandbox {
         for (Job job : copy) {
             work.add(() -> work(job));
         }
-        List<Worked> worked = inParallel(work);
+        List<Worked> worked = Parallel.run(work, parallelism);
         List<List<Integer>> batches = new ArrayList<>();
         long batchBytes = 0;
         for (int i = 0; i < worked.size(); i++) {
@@ -253,7 +249,7 @@ public final class PythonSandbox {
             }
             judging.add(() -> judge.verdicts(tests, reports));
         }
-        List<List<String[]>> verdicts = inParallel(judging);
+        List<List<String[]>> verdicts = Parallel.run(judging, parallelism);
         Result[] results = new Result[worked.size()];
         for (int i = 0; i < results.length; i++) {
             results[i] = worked.get(i).early;
@@ -310,57 +306,6 @@ public final class PythonSandbox {
         } finally {
             ScratchDirs.delete(scratch);
         }
-    }
-
-    /** Runs tasks, at most {@link #parallelism} at a time; their results in order. */
-    private <T> List<T> inParallel(List<Callable<T>> tasks) {
-        try {
-            List<T> results = new ArrayList<>(tasks.size());
-            if (tasks.size() <= 1 || parallelism == 1) {
-                for (Callable<T> task : tasks) {
-                    results.add(task.call());
-                }
-                return results;
-            }
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, tasks.size()), r -> {
-                Thread t = new Thread(r, "qprobe-sandbox");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                List<Future<T>> futures = new ArrayList<>(tasks.size());
-                for (Callable<T> task : tasks) {
-                    futures.add(pool.submit(task));
-                }
-                for (Future<T> f : futures) {
-                    results.add(f.get());
-                }
-                return results;
-            } finally {
-                // Interrupts the runs still going, which then kill their processes.
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running sandbox jobs", e);
-        } catch (ExecutionException e) {
-            return rethrow(e.getCause());
-        } catch (Exception e) {
-            return rethrow(e);
-        }
-    }
-
-    private static <T> T rethrow(Throwable e) {
-        if (e instanceof IOException io) {
-            throw new UncheckedIOException("cannot run a sandboxed python3", io);
-        }
-        if (e instanceof RuntimeException re) {
-            throw re;
-        }
-        if (e instanceof Error err) {
-            throw err;
-        }
-        throw new IllegalStateException(e);
     }
 
     /** Outcome and detail for a worker that ended without a report. */

@@ -40,7 +40,7 @@ EQ = "__qprobe_eq"
 DETAIL_CHARS = 400
 
 
-ITEM_CPU_SECONDS = 2.0
+ITEM_CPU_SECONDS = 1.0
 
 
 class Unsplittable(Exception):

@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every attack on the code reward, each scoring 0 with nothing changed outside the scratch
@@ -222,6 +223,23 @@ class PythonSandboxTest {
         assertTrue(sandbox.python().isAbsolute());
         assertEquals(Duration.ofSeconds(5), sandbox.timeout());
         assertEquals(Runtime.getRuntime().availableProcessors(), sandbox.parallelism());
+    }
+
+    @Test
+    void withoutAWorkingJailUntrustedCodeIsRefused(@TempDir Path dir) throws IOException {
+        // An interpreter that answers the look-up but cannot run in any jail, as on a machine
+        // without user namespaces: every probe fails, and the sandbox says so instead of running.
+        Path fake = dir.resolve("python3");
+        Files.writeString(fake, "#!/bin/sh\ncase \"$*\" in\n  *version_info*) echo '[\"" + fake + "\", [\"" + dir
+                + "\"]]' ;;\n  *) echo 'cannot start here'; exit 1 ;;\nesac\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PythonSandbox.builder().python(fake.toString()).build());
+        assertTrue(e.getMessage().startsWith("no operating-system isolation works here, so untrusted code is not run"
+                + " (bubblewrap: "), e.getMessage());
+        assertTrue(e.getMessage().contains("; unshare: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("opt in to unisolated runs with PythonSandbox.unisolated()"),
+                e.getMessage());
     }
 
     @Test
