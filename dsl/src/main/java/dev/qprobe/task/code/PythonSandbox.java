@@ -11,10 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 
 /**
  * Runs Python code followed by unit tests ({@code assert} lines, MBPP style) in an operating-system
@@ -60,6 +57,9 @@ import java.util.concurrent.Future;
  */
 public final class PythonSandbox {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reports judged by one judge run: at most this many, of at most this many chars in all. */
+    private static final int JUDGE_BATCH = 16;
+    private static final long JUDGE_BATCH_CHARS = 8L << 20;
     /** SIGXCPU and SIGXFSZ, as exit codes (128 + signal). */
     private static final int EXIT_CPU_LIMIT = 128 + 24;
     private static final int EXIT_FILE_LIMIT = 128 + 25;
@@ -210,88 +210,102 @@ public final class PythonSandbox {
      * @throws IllegalStateException if this thread is interrupted (the job is killed first)
      */
     public Result run(Job job) {
-        Objects.requireNonNull(job, "job");
-        try {
-            JsonNode plan = judge.plan(job.tests());
-            if (plan.has("error")) {
-                return new Result(Outcome.ERROR, plan.get("error").asText(), "", false);
-            }
-            Path scratch = jail.newScratch(scratchParent);
-            try {
-                return runIn(scratch, job, plan.get("tests"));
-            } finally {
-                ScratchDirs.delete(scratch);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + python + " in the sandbox", e);
-        }
+        return runAll(List.of(Objects.requireNonNull(job, "job"))).get(0);
     }
 
     /**
      * Runs jobs, at most {@link #parallelism()} at a time, and returns their results in the
-     * order of {@code jobs}.
+     * order of {@code jobs}. Their reports are judged in batches, one judge run per batch.
      */
     public List<Result> runAll(List<Job> jobs) {
         List<Job> copy = List.copyOf(jobs);
-        if (copy.size() <= 1 || parallelism == 1) {
-            List<Result> results = new ArrayList<>(copy.size());
-            for (Job job : copy) {
-                results.add(run(job));
-            }
-            return results;
+        List<Callable<Worked>> work = new ArrayList<>();
+        for (Job job : copy) {
+            work.add(() -> work(job));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, copy.size()), r -> {
-            Thread t = new Thread(r, "qprobe-sandbox");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<Result>> futures = new ArrayList<>(copy.size());
-            for (Job job : copy) {
-                futures.add(pool.submit(() -> run(job)));
+        List<Worked> worked = Parallel.run(work, parallelism);
+        List<List<Integer>> batches = new ArrayList<>();
+        long batchBytes = 0;
+        for (int i = 0; i < worked.size(); i++) {
+            String report = worked.get(i).report;
+            if (report == null) {
+                continue;
             }
-            List<Result> results = new ArrayList<>(copy.size());
-            for (Future<Result> f : futures) {
-                results.add(f.get());
+            if (batches.isEmpty() || batches.get(batches.size() - 1).size() == JUDGE_BATCH
+                    || batchBytes + report.length() > JUDGE_BATCH_CHARS) {
+                batches.add(new ArrayList<>());
+                batchBytes = 0;
             }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running sandbox jobs", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
+            batches.get(batches.size() - 1).add(i);
+            batchBytes += report.length();
+        }
+        List<Callable<List<String[]>>> judging = new ArrayList<>();
+        for (List<Integer> batch : batches) {
+            List<List<String>> tests = new ArrayList<>();
+            List<String> reports = new ArrayList<>();
+            for (int i : batch) {
+                tests.add(worked.get(i).job.tests());
+                reports.add(worked.get(i).report);
             }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            // Interrupts the jobs still running, whose run() then kills their processes.
-            pool.shutdownNow();
+            judging.add(() -> judge.verdicts(tests, reports));
+        }
+        List<List<String[]>> verdicts = Parallel.run(judging, parallelism);
+        Result[] results = new Result[worked.size()];
+        for (int i = 0; i < results.length; i++) {
+            results[i] = worked.get(i).early;
+        }
+        for (int b = 0; b < batches.size(); b++) {
+            for (int k = 0; k < batches.get(b).size(); k++) {
+                Worked w = worked.get(batches.get(b).get(k));
+                String[] v = verdicts.get(b).get(k);
+                results[batches.get(b).get(k)] = new Result(Outcome.valueOf(v[0]), v[1], w.output, w.truncated);
+            }
+        }
+        return List.of(results);
+    }
+
+    /**
+     * A worker's run: its final result when it ended without a report (or the tests could not be
+     * split), else the report still to judge.
+     */
+    private record Worked(Job job, Result early, String report, String output, boolean truncated) {
+        static Worked ended(Job job, Result result) {
+            return new Worked(job, result, null, result.output(), result.truncated());
         }
     }
 
-    /** The worker's run in the jail, then the judge's verdict on its report. */
-    private Result runIn(Path scratch, Job job, JsonNode steps) throws IOException {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("scratch", scratch.toString());
-        spec.put("limits", jail.limits(memoryBytes, Math.max(1, (timeout.toMillis() + 999) / 1000), maxFileBytes,
-                maxProcesses));
-        spec.put("code", job.code());
-        spec.put("setup", job.setup());
-        spec.put("tests", steps);
-        SandboxProcess.Finished w = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", Judge.WORKER)),
-                scratch, jail.env(scratch), JSON.writeValueAsBytes(spec), timeout, maxOutputBytes);
-        String output = w.output();
-        if (w.timedOut()) {
-            return new Result(Outcome.TIMEOUT, "ran past the time limit of " + timeout.toMillis() + " ms", output,
-                    w.truncated());
+    /** The split of the job's tests, then the worker in a fresh scratch directory. */
+    private Worked work(Job job) throws IOException {
+        JsonNode plan = judge.plan(job.tests());
+        if (plan.has("error")) {
+            return Worked.ended(job, new Result(Outcome.ERROR, plan.get("error").asText(), "", false));
         }
-        // What the worker wrote, never trusted: the judge reads values from it, nothing more.
-        String report = ScratchDirs.readSmallRegularFile(scratch.resolve("report.json"), maxFileBytes);
-        if (w.exitCode() != 0 || report == null || report.isEmpty()) {
-            return new Result(Outcome.valueOf(early(w.exitCode())[0]), early(w.exitCode())[1], output, w.truncated());
+        Path scratch = jail.newScratch(scratchParent);
+        try {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("scratch", scratch.toString());
+            spec.put("limits", jail.limits(memoryBytes, Math.max(1, (timeout.toMillis() + 999) / 1000), maxFileBytes,
+                    maxProcesses));
+            spec.put("code", job.code());
+            spec.put("setup", job.setup());
+            spec.put("tests", plan.get("tests"));
+            SandboxProcess.Finished w = SandboxProcess.run(
+                    jail.command(scratch, List.of("-I", "-S", "-B", "-c", Judge.WORKER)), scratch, jail.env(scratch),
+                    JSON.writeValueAsBytes(spec), timeout, maxOutputBytes);
+            if (w.timedOut()) {
+                return Worked.ended(job, new Result(Outcome.TIMEOUT, "ran past the time limit of "
+                        + timeout.toMillis() + " ms", w.output(), w.truncated()));
+            }
+            // What the worker wrote, never trusted: the judge reads values from it, nothing more.
+            String report = ScratchDirs.readSmallRegularFile(scratch.resolve("report.json"), maxFileBytes);
+            if (w.exitCode() != 0 || report == null || report.isEmpty()) {
+                String[] why = early(w.exitCode());
+                return Worked.ended(job, new Result(Outcome.valueOf(why[0]), why[1], w.output(), w.truncated()));
+            }
+            return new Worked(job, null, report, w.output(), w.truncated());
+        } finally {
+            ScratchDirs.delete(scratch);
         }
-        String[] verdict = judge.verdict(job.tests(), report);
-        return new Result(Outcome.valueOf(verdict[0]), verdict[1], output, w.truncated());
     }
 
     /** Outcome and detail for a worker that ended without a report. */

@@ -17,13 +17,16 @@
 #   {"mode": "split", "tests": [...]}                       -> {"tests": [[step, ...], ...]}
 #       step: {"exec": src} (run next to the completion), {"eval": [leaf src, ...]} (an assert's
 #       leaves) or {"whole": src} (an assert that cannot be split, evaluated beside the completion)
-#   {"mode": "judge", "tests": [...], "report": "<worker's report text>"} -> ["OUTCOME", "detail"]
+#   {"mode": "judge", "items": [{"tests": [...], "report": "<worker's report>"}, ...]}
+#       -> [["OUTCOME", "detail"], ...], one per item; each item gets its own CPU budget, so one
+#       hostile report cannot cost the others in its batch their verdicts.
 #   A test that is not valid Python: {"error": "..."} / ["ERROR", "..."].
 import ast
 import builtins
 import cmath
 import json
 import math
+import signal
 import sys
 
 SAFE_BUILTINS = ("abs", "all", "any", "bool", "bytes", "chr", "complex", "dict", "divmod", "enumerate",
@@ -37,8 +40,15 @@ EQ = "__qprobe_eq"
 DETAIL_CHARS = 400
 
 
+ITEM_CPU_SECONDS = 1.0
+
+
 class Unsplittable(Exception):
     pass
+
+
+class TimeUp(BaseException):
+    """Raised by SIGPROF when one item has used its CPU budget."""
 
 
 class Splitter(ast.NodeTransformer):
@@ -255,19 +265,40 @@ def line(outcome, detail):
     return [outcome, detail]
 
 
+def judge_item(item):
+    try:
+        signal.setitimer(signal.ITIMER_PROF, ITEM_CPU_SECONDS)
+        return judge(item["tests"], item["report"])
+    except TimeUp:
+        return line("ERROR", "judging took more than %g s of CPU" % ITEM_CPU_SECONDS)
+    except ValueError as e:
+        return line("ERROR", str(e))
+    except Exception as e:
+        return line("ERROR", "unreadable worker report: " + type(e).__name__ + ": " + str(e))
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
+def raise_time_up(signum, frame):
+    raise TimeUp()
+
+
 def main():
     request = json.loads(sys.stdin.read())
     set_limits(request["limits"])
-    tests = request["tests"]
-    try:
-        if request["mode"] == "split":
-            answer = {"tests": [[step for step, _ in steps] for steps in plan(tests)]}
-        else:
-            answer = judge(tests, request["report"])
-    except ValueError as e:
-        answer = {"error": str(e)} if request["mode"] == "split" else line("ERROR", str(e))
-    except Exception as e:
-        answer = line("ERROR", "unreadable worker report: " + type(e).__name__ + ": " + str(e))
+    if request["mode"] == "split":
+        try:
+            answer = {"tests": [[step for step, _ in steps] for steps in plan(request["tests"])]}
+        except ValueError as e:
+            answer = {"error": str(e)}
+    else:
+        signal.signal(signal.SIGPROF, raise_time_up)
+        answer = []
+        for item in request["items"]:
+            try:
+                answer.append(judge_item(item))
+            except TimeUp:  # fired just as the item ended
+                answer.append(line("ERROR", "judging took more than %g s of CPU" % ITEM_CPU_SECONDS))
     sys.stdout.write("\n" + json.dumps(answer) + "\n")
 
 

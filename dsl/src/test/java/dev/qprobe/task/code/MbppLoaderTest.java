@@ -32,7 +32,7 @@ class MbppLoaderTest {
 
     static PythonSandbox sandboxOrSkip() {
         try {
-            return PythonSandbox.builder().timeout(java.time.Duration.ofSeconds(2)).build();
+            return PythonSandbox.builder().timeout(java.time.Duration.ofSeconds(5)).build();
         } catch (IllegalStateException e) {
             assumeTrue(false, "no usable python3 here: " + e.getMessage());
             throw e;

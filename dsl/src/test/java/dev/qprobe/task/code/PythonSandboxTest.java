@@ -26,6 +26,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every attack on the code reward, each scoring 0 with nothing changed outside the scratch
@@ -93,7 +94,7 @@ class PythonSandboxTest {
         sandbox = sandboxOrSkip(PythonSandbox.builder());
         watched = WatchedDir.create();
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        PythonSandbox box = PythonSandbox.builder().timeout(Duration.ofSeconds(2)).parallelism(4)
+        PythonSandbox box = PythonSandbox.builder().timeout(Duration.ofSeconds(5)).parallelism(4)
                 .scratchParent(watched.scratchParent).build();
         before = watched.snapshot();
         Map<String, String> attacks = attacks();
@@ -121,7 +122,7 @@ class PythonSandboxTest {
     /** A sandbox from {@code builder}, or the test skipped where python3 or every jail is missing. */
     static PythonSandbox sandboxOrSkip(PythonSandbox.Builder builder) {
         try {
-            return builder.timeout(Duration.ofSeconds(2)).build();
+            return builder.timeout(Duration.ofSeconds(5)).build();
         } catch (IllegalStateException e) {
             assumeTrue(false, "no sandbox here: " + e.getMessage());
             throw e;
@@ -220,8 +221,25 @@ class PythonSandboxTest {
         assertNotEquals(Isolation.NONE, sandbox.isolation());
         assertTrue(sandbox.toString().contains(sandbox.isolation().toString()), sandbox.toString());
         assertTrue(sandbox.python().isAbsolute());
-        assertEquals(Duration.ofSeconds(2), sandbox.timeout());
+        assertEquals(Duration.ofSeconds(5), sandbox.timeout());
         assertEquals(Runtime.getRuntime().availableProcessors(), sandbox.parallelism());
+    }
+
+    @Test
+    void withoutAWorkingJailUntrustedCodeIsRefused(@TempDir Path dir) throws IOException {
+        // An interpreter that answers the look-up but cannot run in any jail, as on a machine
+        // without user namespaces: every probe fails, and the sandbox says so instead of running.
+        Path fake = dir.resolve("python3");
+        Files.writeString(fake, "#!/bin/sh\ncase \"$*\" in\n  *version_info*) echo '[\"" + fake + "\", [\"" + dir
+                + "\"]]' ;;\n  *) echo 'cannot start here'; exit 1 ;;\nesac\n");
+        assertTrue(fake.toFile().setExecutable(true));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> PythonSandbox.builder().python(fake.toString()).build());
+        assertTrue(e.getMessage().startsWith("no operating-system isolation works here, so untrusted code is not run"
+                + " (bubblewrap: "), e.getMessage());
+        assertTrue(e.getMessage().contains("; unshare: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("opt in to unisolated runs with PythonSandbox.unisolated()"),
+                e.getMessage());
     }
 
     @Test

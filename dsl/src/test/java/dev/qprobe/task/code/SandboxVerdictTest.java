@@ -57,6 +57,8 @@ class SandboxVerdictTest {
         job("comprehensionCorrect", GOOD, "assert all(add(i, 0) == i for i in range(3))");
         job("statementThenAssert", GOOD, "x = add(2, 2)\nassert x == 4");
         job("shortCircuit", "def f(x):\n    return None\n", "assert f(1) is None or f(1).foo == 1");
+        // Keeps the judge busy in Python code: its 1 s CPU budget for one report ends it.
+        job("slowToJudge", "def f():\n    return 10**9\n", "assert max(range(f()), key=lambda t: -t) == 0");
         JOBS.put("setupCode", new Job("def first(xs):\n    return heapq.nsmallest(1, xs)[0]\n", "import heapq",
                 List.of("assert first([3, 1, 2]) == 1")));
         job("wrongCode", "def add(a, b):\n    return a - b\n");
@@ -118,6 +120,22 @@ class SandboxVerdictTest {
         outcome("shortCircuit", Outcome.PASSED);
         outcome("setupCode", Outcome.PASSED);
         outcome("mainBlock", Outcome.PASSED);
+    }
+
+    @Test
+    void aReportThatKeepsTheJudgeBusyCostsOnlyItself() {
+        Result slow = outcome("slowToJudge", Outcome.ERROR);
+        assertEquals("judging took more than 1 s of CPU", slow.detail());
+        // Judged in the same batch, the others have their verdicts (see the other tests). Also when
+        // the judge is stuck in C code that no timer interrupts (sum over a range), until its CPU
+        // limit ends it: the batch is judged again one by one.
+        PythonSandbox sandbox = PythonSandboxTest.sandboxOrSkip(PythonSandbox.builder().parallelism(1));
+        List<Result> r = sandbox.runAll(List.of(
+                new Job("def f():\n    return 10**12\n", "", List.of("assert sum(range(f())) == 1")),
+                new Job(GOOD, "", TESTS)));
+        assertEquals(Outcome.ERROR, r.get(0).outcome(), r.get(0).detail());
+        assertTrue(r.get(0).detail().startsWith("the judge failed: "), r.get(0).detail());
+        assertEquals(Outcome.PASSED, r.get(1).outcome(), r.get(1).detail());
     }
 
     @Test
