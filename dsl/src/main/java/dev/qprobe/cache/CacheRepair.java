@@ -109,9 +109,9 @@ public final class CacheRepair {
         Path directory = cacheDirectory.toAbsolutePath().normalize();
         String digest = digestOf(directory);
         Path real = directory.toRealPath();
-        SampleCache.claim(real, directory);
+        StoreLock.claim(real, directory);
         try (FileChannel log = FileChannel.open(directory.resolve(RecordCodec.LOG_FILE), READ, WRITE)) {
-            SampleCache.lock(log, directory);
+            StoreLock.lock(log, directory);
             List<String> actions = new ArrayList<>();
             LogReader reader = new LogReader(log, directory.resolve(RecordCodec.LOG_FILE));
             Header header = header(log, reader, digest);
@@ -135,7 +135,7 @@ public final class CacheRepair {
             }
             return check(directory, digest, log, actions);
         } finally {
-            SampleCache.release(real);
+            StoreLock.release(real);
         }
     }
 

@@ -15,12 +15,9 @@ import dev.qprobe.model.Completion;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,8 +51,6 @@ import java.util.function.Consumer;
 public final class SampleCache implements AutoCloseable {
     static final String LOG_FILE = RecordCodec.LOG_FILE;
     static final String KEY_FILE = KeyFile.NAME;
-    /** The directories of the stores open in this process. */
-    private static final Set<Path> OPEN = new HashSet<>();
 
     private final Path directory;
     private final Path realDirectory;
@@ -104,11 +99,11 @@ public final class SampleCache implements AutoCloseable {
         Objects.requireNonNull(warnings, "warnings");
         Path directory = Files.createDirectories(root.resolve(key.digest()));
         Path real = directory.toRealPath();
-        claim(real, directory);
+        StoreLock.claim(real, directory);
         FileChannel log = null;
         try {
             log = FileChannel.open(directory.resolve(LOG_FILE), CREATE, READ, WRITE);
-            lock(log, directory);
+            StoreLock.lock(log, directory);
             SampleCache cache = new SampleCache(directory, real, key, warnings, log);
             cache.checkKeyFile();
             cache.load();
@@ -117,40 +112,8 @@ public final class SampleCache implements AutoCloseable {
             if (log != null) {
                 log.close(); // also releases the lock
             }
-            release(real);
+            StoreLock.release(real);
             throw e;
-        }
-    }
-
-    /**
-     * Marks the cache at {@code real} (a real path) as in use by this process, or fails if it is.
-     * Checked before opening the log: closing any descriptor of a file drops this process's lock on
-     * it (POSIX), so a refused second open must not open and close one.
-     */
-    static void claim(Path real, Path directory) throws IOException {
-        synchronized (OPEN) {
-            if (!OPEN.add(real)) {
-                throw new IOException("cache " + directory + " is in use: it is already open in this process");
-            }
-        }
-    }
-
-    static void release(Path real) {
-        synchronized (OPEN) {
-            OPEN.remove(real);
-        }
-    }
-
-    static void lock(FileChannel log, Path directory) throws IOException {
-        FileLock lock;
-        try {
-            lock = log.tryLock();
-        } catch (OverlappingFileLockException e) {
-            // Only reachable through another path to the same file (a hard link).
-            throw new IOException("cache " + directory + " is in use: it is already open in this process", e);
-        }
-        if (lock == null) {
-            throw new IOException("cache " + directory + " is in use by another process");
         }
     }
 
@@ -387,7 +350,7 @@ public final class SampleCache implements AutoCloseable {
             try {
                 log.close();
             } finally {
-                release(realDirectory);
+                StoreLock.release(realDirectory);
             }
         }
     }
