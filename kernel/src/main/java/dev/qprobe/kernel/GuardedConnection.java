@@ -92,6 +92,10 @@ final class GuardedConnection extends JupyterConnection {
         shellChannel.bind(properties);
         controlChannel.bind(properties);
         stdin.bind(properties);
+        // A PUB socket drops messages once 1,000 wait (ZeroMQ's default high-water mark), silently,
+        // and a busy front end reads slower than a cell prints: output, and even the idle status,
+        // were lost. No limit here; what a cell can queue is bounded by its OutputLimit.
+        iopub.setSndHWM(0);
         iopub.bind(properties);
         iopub.sendMessage(new Message<>(null, PublishStatus.MESSAGE_TYPE, PublishStatus.STARTING));
         connected = true;

@@ -8,13 +8,8 @@ import dev.qprobe.kernel.EvalResult.CellError.Kind;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,8 +92,10 @@ public final class JShellEvaluator implements AutoCloseable {
     private final List<String> addedClassPath = new CopyOnWriteArrayList<>();
     /** Marks this evaluator's {@link OutputChannel} lines in the engine's standard output. */
     private final String outputToken = OutputChannel.newToken();
-    private final Sink out = new Sink(outputToken);
-    private final Sink err = new Sink(null);
+    private final OutputSink out = new OutputSink("stdout", outputToken);
+    private final OutputSink err = new OutputSink("stderr", null);
+    /** How much text a cell shows; see {@link #limitOutput}. */
+    private volatile OutputLimit outputLimit = OutputLimit.defaults();
     /** Where the engines' {@code System.in} gets its lines from. */
     private final StdinServer stdinServer;
     private final Object startLock = new Object();
@@ -454,6 +451,19 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets how much text each cell shows from now on, and where the whole output of a cell that
+     * prints more goes (see {@link OutputLimit}).
+     */
+    public void limitOutput(OutputLimit limit) {
+        outputLimit = java.util.Objects.requireNonNull(limit);
+    }
+
+    /** The limit on each cell's text, see {@link #limitOutput}. */
+    public OutputLimit outputLimit() {
+        return outputLimit;
+    }
+
     /** What {@link #addToClasspath} added so far, as absolute paths. */
     public List<String> addedClassPath() {
         return List.copyOf(addedClassPath);
@@ -517,8 +527,9 @@ public final class JShellEvaluator implements AutoCloseable {
             Consumer<OutputEvent> outputs, InputSource stdin) {
         int number = ++cells;
         running = true;
-        out.begin(stdout, event -> route(event, outputs));
-        err.begin(stderr, null);
+        CellOutputBudget budget = new CellOutputBudget(outputLimit, number);
+        out.begin(stdout, event -> route(event, outputs), budget);
+        err.begin(stderr, null, budget);
         stdinServer.begin(number, stdin, () -> stopRequested);
         Outcome outcome;
         try {
@@ -532,6 +543,9 @@ public final class JShellEvaluator implements AutoCloseable {
             running = false;
             stdinServer.end();
             out.end();
+            if (budget.exceeded()) {
+                err.note(budget.notice());
+            }
             err.end();
         }
         return new EvalResult(out.text(), err.text(), outcome.value, outcome.display, outcome.error);
@@ -931,109 +945,5 @@ public final class JShellEvaluator implements AutoCloseable {
             current.shell().close();
         }
         stdinServer.close();
-    }
-
-    /**
-     * Collects what the engine writes to one stream during a cell, decoding UTF-8 across chunk
-     * boundaries, and forwards it to a listener as it arrives; with a token, it takes the
-     * {@link OutputChannel}'s lines out and hands their events to a listener of their own.
-     */
-    private static final class Sink extends OutputStream {
-        private final CharsetDecoder decoder = UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE);
-        private final StringBuilder text = new StringBuilder();
-        /** Separates events from text; null for a stream that carries none. */
-        private final OutputChannel.Reader channel;
-        private ByteBuffer pending = ByteBuffer.allocate(8192);
-        private Consumer<String> listener;
-        private Consumer<OutputEvent> outputs;
-
-        /** @param token the engine's {@link OutputChannel} token, or null for text only */
-        Sink(String token) {
-            channel = token == null ? null : new OutputChannel.Reader(token, this::emitText, this::emitOutput,
-                    this::note);
-        }
-
-        synchronized void begin(Consumer<String> listener, Consumer<OutputEvent> outputs) {
-            this.listener = listener;
-            this.outputs = outputs;
-            text.setLength(0);
-            pending.clear();
-            decoder.reset();
-        }
-
-        synchronized void end() {
-            pending.flip();
-            CharBuffer chars = CharBuffer.allocate(pending.remaining() + 1);
-            decoder.decode(pending, chars, true);
-            decoder.flush(chars);
-            pending.clear();
-            emit(chars.flip().toString());
-            if (channel != null) {
-                channel.finish();
-            }
-            listener = null;
-            outputs = null;
-        }
-
-        synchronized String text() {
-            return text.toString();
-        }
-
-        /** A line from the evaluator itself. */
-        synchronized void note(String line) {
-            emitText(line + "\n");
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public synchronized void write(byte[] bytes, int off, int len) {
-            if (pending.remaining() < len) {
-                ByteBuffer bigger = ByteBuffer.allocate(Math.max(2 * pending.capacity(), pending.position() + len));
-                bigger.put(pending.flip());
-                pending = bigger;
-            }
-            pending.put(bytes, off, len).flip();
-            CharBuffer chars = CharBuffer.allocate(pending.remaining());
-            decoder.decode(pending, chars, false); // an incomplete character waits for its next bytes
-            pending.compact();
-            emit(chars.flip().toString());
-        }
-
-        private void emit(String chunk) {
-            if (channel != null) {
-                channel.accept(chunk);
-            } else {
-                emitText(chunk);
-            }
-        }
-
-        private void emitOutput(OutputEvent event) {
-            if (outputs != null) {
-                try {
-                    outputs.accept(event);
-                } catch (RuntimeException e) {
-                    outputs = null; // as for text: the engine's output thread must go on
-                }
-            }
-        }
-
-        private void emitText(String chunk) {
-            if (chunk.isEmpty()) {
-                return;
-            }
-            text.append(chunk);
-            if (listener != null) {
-                try {
-                    listener.accept(chunk);
-                } catch (RuntimeException e) {
-                    listener = null; // a broken listener must not break the engine's output thread
-                }
-            }
-        }
     }
 }
