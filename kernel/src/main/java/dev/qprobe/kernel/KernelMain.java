@@ -2,8 +2,11 @@ package dev.qprobe.kernel;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.qprobe.kernel.eval.JShellEvaluator;
+import dev.qprobe.kernel.eval.OutputLimit;
+import dev.qprobe.kernel.protocol.GuardedConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package dev.qprobe.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qprobe.kernel.eval.OutputLimit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

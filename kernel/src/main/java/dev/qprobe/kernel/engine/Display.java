@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import dev.qprobe.dsl.Results;
 import dev.qprobe.report.Chart;

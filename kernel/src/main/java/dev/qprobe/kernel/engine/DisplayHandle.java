@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 /**
  * Names an output made by {@link Notebook#display(Object)}, to replace it later. As a cell's

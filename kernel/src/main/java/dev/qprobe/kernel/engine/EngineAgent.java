@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import java.io.FilterInputStream;
 import java.io.IOException;

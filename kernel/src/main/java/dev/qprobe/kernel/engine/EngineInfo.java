@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import ai.djl.Device;
 import dev.qprobe.Version;

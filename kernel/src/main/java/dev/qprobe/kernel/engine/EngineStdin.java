@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -27,6 +27,19 @@ import java.util.Objects;
  * but would end the engine's JVM if the thread sat in a socket read.
  */
 public final class EngineStdin extends InputStream {
+    /** Answer: a line follows, as the cell number, the length and the UTF-8 bytes (line end included). */
+    public static final int LINE = 1;
+    /** Answer: the end of the input. */
+    public static final int END = -1;
+    /**
+     * Answer: the cell was interrupted while it waited. Sent once the cell has ended: JShell
+     * stops the waiting thread, and an answer that let the cell end by itself meanwhile would race
+     * with that stop, which can end the engine's JVM.
+     */
+    public static final int INTERRUPTED = -2;
+    /** Answer: read on in the bytes you hold, their cell still runs. */
+    public static final int KEEP = -3;
+
     private final int port;
     private final String token;
     private final Object lock = new Object();
@@ -93,16 +106,16 @@ public final class EngineStdin extends InputStream {
         boolean holding = next < line.length;
         Answer a = ask(holding ? lineCell : -1);
         switch (a.kind()) {
-            case StdinServer.KEEP -> {
+            case KEEP -> {
                 return true;
             }
-            case StdinServer.LINE -> {
+            case LINE -> {
                 lineCell = a.cell();
                 line = a.bytes();
                 next = 0;
                 return line.length > 0;
             }
-            case StdinServer.INTERRUPTED -> {
+            case INTERRUPTED -> {
                 forget();
                 throw new InterruptedIOException("the cell was interrupted while it waited for input");
             }
@@ -164,7 +177,7 @@ public final class EngineStdin extends InputStream {
                 int kind = in.readInt();
                 int cell = -1;
                 byte[] bytes = null;
-                if (kind == StdinServer.LINE) {
+                if (kind == LINE) {
                     cell = in.readInt();
                     bytes = in.readNBytes(in.readInt());
                 }

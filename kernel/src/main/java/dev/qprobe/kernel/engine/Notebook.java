@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -23,9 +23,9 @@ import java.util.UUID;
  */
 public final class Notebook {
     /** What the kernel's engine imports besides {@link dev.qprobe.dsl.QProbe#IMPORTS}. */
-    static final List<String> ENGINE_IMPORTS = List.of("static dev.qprobe.kernel.Notebook.*");
+    public static final List<String> ENGINE_IMPORTS = List.of("static dev.qprobe.kernel.engine.Notebook.*");
     /** What the kernel's engine runs once started: progress of DSL steps as updating outputs. */
-    static final List<String> ENGINE_STARTUP = List.of("dev.qprobe.kernel.NotebookProgress.install();");
+    public static final List<String> ENGINE_STARTUP = List.of("dev.qprobe.kernel.engine.NotebookProgress.install();");
 
     private Notebook() {
     }

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 
@@ -36,9 +35,9 @@ import java.util.function.Consumer;
  * cell. The JSON is written with every non-ASCII character escaped, so the line is ASCII
  * whatever the engine's charset, and it holds no raw line break.
  */
-final class OutputChannel {
+public final class OutputChannel {
     /** The system property of the engine's JVM that holds the token; absent outside a kernel. */
-    static final String TOKEN_PROPERTY = "qprobe.output.token";
+    public static final String TOKEN_PROPERTY = "qprobe.output.token";
     private static final char MARK = '\u001e';
     private static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
@@ -46,7 +45,7 @@ final class OutputChannel {
     }
 
     /** A fresh random token: hexadecimal, so it holds neither RS nor a line break. */
-    static String newToken() {
+    public static String newToken() {
         return UUID.randomUUID().toString().replace("-", "");
     }
 
@@ -67,7 +66,7 @@ final class OutputChannel {
      * Splits what the engine writes into text and events, in order. Not thread-safe: one writer
      * (the stream's pump) at a time.
      */
-    static final class Reader {
+    public static final class Reader {
         private final String prefix;
         private final Consumer<String> text;
         private final Consumer<OutputEvent> events;
@@ -83,7 +82,7 @@ final class OutputChannel {
          * @param events   gets each event, after the text written before it
          * @param problems gets a note when a marked line does not hold a readable event
          */
-        Reader(String token, Consumer<String> text, Consumer<OutputEvent> events, Consumer<String> problems) {
+        public Reader(String token, Consumer<String> text, Consumer<OutputEvent> events, Consumer<String> problems) {
             this.prefix = prefix(token);
             this.text = text;
             this.events = events;
@@ -91,7 +90,7 @@ final class OutputChannel {
         }
 
         /** Takes the next chunk of the stream. */
-        void accept(String chunk) {
+        public void accept(String chunk) {
             int at = 0;
             while (at < chunk.length()) {
                 if (inEvent) {
@@ -159,7 +158,7 @@ final class OutputChannel {
          * passed on; a marked line without its end (the cell was stopped while writing it) is
          * dropped, as its event is incomplete.
          */
-        void finish() {
+        public void finish() {
             if (!inEvent && held.length() > 0) {
                 text.accept(held.toString());
             }

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import dev.qprobe.report.Chart;
 import java.util.Objects;

@@ -1,5 +1,6 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
+import dev.qprobe.kernel.engine.Display;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 /** Whether code typed at a console is ready to run, as Jupyter's {@code is_complete_request} asks. */
 public enum IsComplete {

@@ -1,23 +1,21 @@
-package dev.qprobe.kernel;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
+package dev.qprobe.kernel.eval;
 
 import dev.qprobe.dsl.QProbe;
-import dev.qprobe.kernel.EvalResult.CellError;
-import dev.qprobe.kernel.EvalResult.CellError.Kind;
+import dev.qprobe.kernel.engine.Display;
+import dev.qprobe.kernel.engine.Notebook;
+import dev.qprobe.kernel.engine.NotebookProgress;
+import dev.qprobe.kernel.engine.OutputChannel;
+import dev.qprobe.kernel.engine.OutputEvent;
+import dev.qprobe.kernel.eval.EvalResult.CellError.Kind;
+import dev.qprobe.kernel.eval.EvalResult.CellError;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,25 +25,17 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
-import jdk.jshell.Diag;
-import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
-import jdk.jshell.JShellException;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.SourceCodeAnalysis.CompletionInfo;
-import jdk.jshell.SourceCodeAnalysis.Documentation;
-import jdk.jshell.SourceCodeAnalysis.Suggestion;
-import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.VarSnippet;
-import jdk.jshell.execution.JdiExecutionControlProvider;
 
 /**
  * Evaluates notebook cells in JShell: the protocol-independent core of the Jupyter kernel.
@@ -78,15 +68,11 @@ public final class JShellEvaluator implements AutoCloseable {
     private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "char", "short", "int", "long", "float",
             "double");
     private static final Logger LOG = Logger.getLogger(JShellEvaluator.class.getName());
-    private static final int MAX_DOCUMENTED_OVERLOADS = 10;
     /** How long {@link #interrupt} keeps trying to stop a cell. */
     private static final long INTERRUPT_PATIENCE_NANOS = 10_000_000_000L;
 
-    private final List<String> classPath;
-    private final List<String> imports;
-    private final List<String> vmOptions;
-    /** Snippets run after the imports whenever an engine starts. */
-    private final List<String> startup;
+    /** Starts each engine with the class path, imports, options and start-up snippets given. */
+    private final EngineLauncher launcher;
     private final List<String> warmUp;
     /** Added by {@link #addToClasspath}, for every engine from then on. */
     private final List<String> addedClassPath = new CopyOnWriteArrayList<>();
@@ -104,8 +90,8 @@ public final class JShellEvaluator implements AutoCloseable {
     /** The engine's start, under way or done; null after a failed start was reported, until the next try. */
     private CompletableFuture<Engine> starting;
     private volatile boolean closed;
-    /** Where each snippet of the current engine came from, by snippet id: cell number and first line. */
-    private final Map<String, int[]> places = new HashMap<>();
+    /** Formats failures, naming the cell and line of each snippet of the current engine. */
+    private final CellErrors errors = new CellErrors();
     /** The running cell's value as the engine rendered it ({@link Display#publishValue}), once it arrived. */
     private volatile OutputEvent.Value renderedValue;
     /** The engine in use, set once it started; null while a new one starts. */
@@ -118,10 +104,6 @@ public final class JShellEvaluator implements AutoCloseable {
     private volatile boolean running;
     /** Cells run so far, the one running included. */
     private volatile int cells;
-
-    /** One JShell and whether its JVM has ended (JShell closes itself then). */
-    private record Engine(JShell shell, AtomicBoolean ended) {
-    }
 
     /**
      * Starts an engine in the background, warmed up by rendering a string.
@@ -151,16 +133,14 @@ public final class JShellEvaluator implements AutoCloseable {
     JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
             List<String> warmUp, Executor starter) {
         this.starter = starter;
-        this.classPath = List.copyOf(classPath);
-        this.imports = List.copyOf(imports);
-        this.vmOptions = List.copyOf(vmOptions);
-        this.startup = List.copyOf(startup);
         this.warmUp = List.copyOf(warmUp);
         try {
             this.stdinServer = new StdinServer(line -> err.note(line));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        this.launcher = new EngineLauncher(List.copyOf(classPath), List.copyOf(imports), List.copyOf(vmOptions),
+                List.copyOf(startup), outputToken, out, err, stdinServer);
         synchronized (startLock) {
             startInBackground();
         }
@@ -177,7 +157,7 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /** {@link #withDsl(String...)} with its engine started by {@code starter}: tests hold the start back. */
-    static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
+    public static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
         List<String> imports = new ArrayList<>(QProbe.IMPORTS);
@@ -205,7 +185,7 @@ public final class JShellEvaluator implements AutoCloseable {
         starter.execute(() -> {
             Engine started;
             try {
-                started = start();
+                started = launcher.launch(addedClassPath);
             } catch (Throwable e) {
                 start.completeExceptionally(e);
                 return;
@@ -216,45 +196,6 @@ public final class JShellEvaluator implements AutoCloseable {
             start.complete(started);
             warmUp(started, cellsBefore);
         });
-    }
-
-    /** Thrown when the engine could not be started; the message says why in a line or two. */
-    private static final class EngineUnavailable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        EngineUnavailable(Throwable cause) {
-            super(why(cause), cause);
-        }
-
-        /**
-         * JShell reports a JVM that would not start with its own prefix, and sometimes with its whole
-         * command line and stack traces; the lines that say why are the first (the JVM's own complaint,
-         * when short) and the "Exception:" and "Error:" lines.
-         */
-        private static String why(Throwable cause) {
-            String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-            if (message.lines().count() <= 1) {
-                return message;
-            }
-            LOG.warning("the engine did not start: " + message);
-            String first = message.lines().findFirst().orElse("").strip()
-                    .replaceFirst("^Launching JShell execution engine threw: ", "");
-            List<String> reasons = new ArrayList<>();
-            if (!first.isEmpty() && first.length() <= 200) {
-                reasons.add(first);
-            }
-            message.lines().skip(1).map(String::strip)
-                    .filter(l -> l.startsWith("Exception:") || l.startsWith("Error:"))
-                    .map(l -> l.startsWith("Exception:") ? l.substring("Exception:".length()).strip() : l)
-                    .forEach(reasons::add);
-            List<String> distinct = reasons.stream().distinct().limit(3).toList();
-            return distinct.isEmpty() ? message.lines().findFirst().orElse(message) : String.join("; ", distinct);
-        }
-    }
-
-    /** Thrown when a cell is interrupted while it waits for the engine to start. */
-    private static final class InterruptedWhileStarting extends RuntimeException {
-        private static final long serialVersionUID = 1L;
     }
 
     /**
@@ -276,7 +217,7 @@ public final class JShellEvaluator implements AutoCloseable {
             try {
                 Engine started = start.get(50, TimeUnit.MILLISECONDS);
                 if (started != engine) {
-                    places.clear(); // snippet ids start again in a new engine
+                    errors.newEngine();
                     engine = started;
                 }
                 return started;
@@ -308,53 +249,6 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** Starts an engine's JVM and prepares it: imports, added class path, input, warm-up. */
-    private Engine start() {
-        String path = String.join(File.pathSeparator, classPath);
-        List<String> remote = new ArrayList<>(List.of("--class-path", path, "--add-modules=jdk.incubator.vector",
-                "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
-                "-D" + OutputChannel.TOKEN_PROPERTY + "=" + outputToken));
-        remote.addAll(vmOptions);
-        JShell shell = JShell.builder()
-                .in(InputStream.nullInputStream()) // System.in is EngineStdin's, see start()
-                .out(new PrintStream(out, true, UTF_8))
-                .err(new PrintStream(err, true, UTF_8))
-                .remoteVMOptions(remote.toArray(String[]::new))
-                // JShell's own engine, on a loopback socket, with our agent that does not stall on delayed ACKs.
-                .executionEngine(new JdiExecutionControlProvider(),
-                        Map.of("remoteAgent", EngineAgent.class.getName(), "hostname", "localhost"))
-                .build();
-        AtomicBoolean ended = new AtomicBoolean();
-        shell.onShutdown(s -> ended.set(true));
-        try {
-            // Not the compiler option --class-path: that would hide what addToClasspath adds later.
-            shell.addToClasspath(path);
-            for (String i : imports) {
-                startUpSnippet(shell, "import " + i + ";");
-            }
-            addedClassPath.forEach(shell::addToClasspath);
-            for (String snippet : startup) {
-                startUpSnippet(shell, snippet);
-            }
-            startUpSnippet(shell, EngineStdin.class.getName() + ".install(" + stdinServer.port() + ", "
-                    + javaString(stdinServer.token()) + ");");
-        } catch (RuntimeException e) {
-            shell.close();
-            throw e;
-        }
-        return new Engine(shell, ended);
-    }
-
-    private static void startUpSnippet(JShell shell, String source) {
-        for (SnippetEvent e : shell.eval(source)) {
-            if (e.status() != Snippet.Status.VALID || e.exception() != null) {
-                String why = e.exception() != null ? e.exception().toString()
-                        : shell.diagnostics(e.snippet()).map(d -> d.getMessage(Locale.ROOT)).toList().toString();
-                throw new IllegalStateException("the engine rejected its start-up snippet " + source + ": " + why);
-            }
-        }
-    }
-
     /**
      * Takes first-time costs off the first cells, once the engine is in use: the source analysis'
      * own start-up, loading and rendering the warm-up values' classes in the engine, reading the
@@ -371,7 +265,7 @@ public final class JShellEvaluator implements AutoCloseable {
             steps.add(shell -> {
                 if (!made.isEmpty() && made.get(made.size() - 1) instanceof VarSnippet v
                         && shell.status(v) == Snippet.Status.VALID) {
-                    shell.eval("dev.qprobe.kernel.Display.publishValue(" + v.name() + ");")
+                    shell.eval("dev.qprobe.kernel.engine.Display.publishValue(" + v.name() + ");")
                             .forEach(w -> made.add(w.snippet()));
                 }
             });
@@ -536,9 +430,9 @@ public final class JShellEvaluator implements AutoCloseable {
             awaitEngine(true);
             outcome = run(cell, number);
         } catch (EngineUnavailable e) {
-            outcome = Outcome.failed(engineUnavailable(e));
+            outcome = Outcome.failed(CellErrors.engineUnavailable(e));
         } catch (InterruptedWhileStarting e) {
-            outcome = Outcome.failed(interrupted());
+            outcome = Outcome.failed(CellErrors.interrupted());
         } finally {
             running = false;
             stdinServer.end();
@@ -581,22 +475,22 @@ public final class JShellEvaluator implements AutoCloseable {
             String source = info.source() != null ? info.source() : rest;
             String remaining = info.source() != null ? info.remaining() : "";
             if (stopRequested) {
-                return Outcome.failed(interrupted());
+                return Outcome.failed(CellErrors.interrupted());
             }
             Optional<SnippetEvent> event = evalSnippet(source);
             if (event.isEmpty()) {
-                return Outcome.failed(engineEnded());
+                return Outcome.failed(CellErrors.engineEnded());
             }
             if (stopRequested) {
-                return Outcome.failed(interrupted());
+                return Outcome.failed(CellErrors.interrupted());
             }
             SnippetEvent e = event.get();
-            places.put(e.snippet().id(), new int[] {number, lineOf(cell, offset)});
+            errors.place(e.snippet().id(), number, CellErrors.lineOf(cell, offset));
             if (e.status() == Snippet.Status.REJECTED) {
-                return Outcome.failed(compileError(e.snippet(), cell, offset));
+                return Outcome.failed(errors.compileError(engine.shell(), e.snippet(), cell, offset));
             }
             if (e.exception() != null) {
-                return Outcome.failed(exception(e.exception()));
+                return Outcome.failed(errors.exception(engine.shell(), e.exception()));
             }
             noteUnresolved(e);
             last = e;
@@ -646,12 +540,12 @@ public final class JShellEvaluator implements AutoCloseable {
             return new Outcome(Optional.ofNullable(text), plain, Optional.empty());
         }
         renderedValue = null;
-        Optional<SnippetEvent> rendered = evalSnippet("dev.qprobe.kernel.Display.publishValue(" + name + ");");
+        Optional<SnippetEvent> rendered = evalSnippet("dev.qprobe.kernel.engine.Display.publishValue(" + name + ");");
         if (rendered.isEmpty()) {
-            return Outcome.failed(engineEnded());
+            return Outcome.failed(CellErrors.engineEnded());
         }
         if (stopRequested) {
-            return Outcome.failed(interrupted());
+            return Outcome.failed(CellErrors.interrupted());
         }
         SnippetEvent r = rendered.get();
         OutputEvent.Value value = renderedValue;
@@ -664,119 +558,12 @@ public final class JShellEvaluator implements AutoCloseable {
         return new Outcome(Optional.ofNullable(text), value.data(), Optional.empty());
     }
 
-    private static String javaString(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     private void noteUnresolved(SnippetEvent e) {
         if ((e.status() == Snippet.Status.RECOVERABLE_DEFINED || e.status() == Snippet.Status.RECOVERABLE_NOT_DEFINED)
                 && e.snippet() instanceof DeclarationSnippet d) {
             err.note("note: " + d.name() + " cannot be used until "
                     + engine.shell().unresolvedDependencies(d).collect(Collectors.joining(", ")) + " is defined");
         }
-    }
-
-    private static CellError interrupted() {
-        return new CellError(Kind.INTERRUPTED, "Interrupted", "the cell was interrupted", List.of());
-    }
-
-    private static CellError engineEnded() {
-        String message = "the cell ended the Java engine (System.exit?); a fresh one is starting, so every variable,"
-                + " method and class from earlier cells is gone";
-        return new CellError(Kind.ENGINE_RESTARTED, "EngineRestarted", message, List.of(message));
-    }
-
-    private static CellError engineUnavailable(EngineUnavailable e) {
-        String message = "the Java engine could not be started: " + e.getMessage()
-                + " (the next cell tries again)";
-        return new CellError(Kind.ENGINE_UNAVAILABLE, "EngineUnavailable", message, List.of(message));
-    }
-
-    /** The compiler's errors, at their lines and columns in the cell. */
-    private CellError compileError(Snippet snippet, String cell, int offset) {
-        List<String> trace = new ArrayList<>();
-        String first = null;
-        for (Diag d : engine.shell().diagnostics(snippet).filter(Diag::isError).toList()) {
-            long position = d.getPosition() != Diag.NOPOS ? d.getPosition() : d.getStartPosition();
-            int at = (int) Math.min(cell.length(), offset + Math.max(0, position));
-            int lineStart = cell.lastIndexOf('\n', at - 1) + 1;
-            int lineEnd = cell.indexOf('\n', at);
-            String message = d.getMessage(Locale.ROOT);
-            String where = "line " + lineOf(cell, at) + ", column " + (at - lineStart + 1) + ": ";
-            if (first == null) {
-                first = where + message.lines().findFirst().orElse("");
-            }
-            trace.add(where + message);
-            trace.add("    " + cell.substring(lineStart, lineEnd < 0 ? cell.length() : lineEnd));
-            trace.add("    " + " ".repeat(at - lineStart) + "^");
-        }
-        if (first == null) {
-            first = "the snippet at line " + lineOf(cell, offset) + " was rejected";
-            trace.add(first);
-        }
-        return new CellError(Kind.COMPILE, "CompilationError", first, trace);
-    }
-
-    /** The exception with its stack trace, user frames named by cell and line; JShell's own frames are already cut. */
-    private CellError exception(JShellException e) {
-        if (e instanceof UnresolvedReferenceException u) {
-            String message = u.getSnippet().name() + " cannot be used until "
-                    + engine.shell().unresolvedDependencies(u.getSnippet()).collect(Collectors.joining(", "))
-                    + " is defined";
-            return new CellError(Kind.EXCEPTION, "UnresolvedReference", message, List.of(message));
-        }
-        String name = e instanceof EvalException ev ? ev.getExceptionClassName() : e.getClass().getName();
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        List<String> trace = new ArrayList<>();
-        trace.add(message.isEmpty() ? name : name + ": " + message);
-        frames(e, trace);
-        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            String causeName = cause instanceof EvalException ev ? ev.getExceptionClassName() : cause.getClass().getName();
-            trace.add("Caused by: " + causeName + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-            frames(cause, trace);
-        }
-        return new CellError(Kind.EXCEPTION, name, message, trace);
-    }
-
-    private void frames(Throwable t, List<String> trace) {
-        StackTraceElement[] frames = t.getStackTrace();
-        int end = frames.length;
-        while (end > 0 && !isUserFrame(frames[end - 1])) {
-            end--;
-        }
-        if (end == 0) {
-            end = frames.length; // no user code at all: the whole trace says more than nothing
-        }
-        for (int i = 0; i < end; i++) {
-            trace.add("    at " + frame(frames[i]));
-        }
-    }
-
-    private static boolean isUserFrame(StackTraceElement f) {
-        return f.getFileName() != null && f.getFileName().startsWith("#");
-    }
-
-    private String frame(StackTraceElement f) {
-        if (!isUserFrame(f)) {
-            return f.toString();
-        }
-        String method = f.getMethodName().isEmpty() ? "<cell>" : f.getMethodName();
-        String where = f.getClassName().isEmpty() ? method : f.getClassName() + "." + method;
-        int[] place = places.get(f.getFileName().substring(1));
-        if (place == null) {
-            return where + " (snippet " + f.getFileName() + ")";
-        }
-        return where + " (cell " + place[0] + ", line " + (place[1] + Math.max(1, f.getLineNumber()) - 1) + ")";
-    }
-
-    private static int lineOf(String text, int position) {
-        int line = 1;
-        for (int i = 0; i < position && i < text.length(); i++) {
-            if (text.charAt(i) == '\n') {
-                line++;
-            }
-        }
-        return line;
     }
 
     /**
@@ -820,29 +607,11 @@ public final class JShellEvaluator implements AutoCloseable {
      * the engine to start; without one, code counts as complete, so that running it says why.
      */
     public synchronized IsComplete isComplete(String code) {
-        SourceCodeAnalysis analysis;
         try {
-            analysis = awaitEngine(false).shell().sourceCodeAnalysis();
+            return CodeAnalysis.isComplete(awaitEngine(false).shell().sourceCodeAnalysis(), code);
         } catch (EngineUnavailable e) {
             return IsComplete.COMPLETE;
         }
-        String rest = code;
-        while (!rest.isBlank()) {
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            switch (info.completeness()) {
-                case COMPLETE, COMPLETE_WITH_SEMI -> rest = info.remaining();
-                case EMPTY -> {
-                    return IsComplete.COMPLETE;
-                }
-                case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
-                    return IsComplete.INCOMPLETE;
-                }
-                default -> {
-                    return IsComplete.INVALID;
-                }
-            }
-        }
-        return IsComplete.COMPLETE;
     }
 
     /**
@@ -851,81 +620,21 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public synchronized Completion complete(String code, int cursor) {
         try {
-            awaitEngine(false);
+            return CodeAnalysis.complete(awaitEngine(false).shell().sourceCodeAnalysis(), code, cursor);
         } catch (EngineUnavailable e) {
             return new Completion(List.of(), cursor, cursor);
         }
-        int start = snippetStart(code, cursor);
-        int[] anchor = new int[1];
-        List<Suggestion> suggestions = engine.shell().sourceCodeAnalysis()
-                .completionSuggestions(code.substring(start, cursor), cursor - start, anchor);
-        Set<String> matches = new LinkedHashSet<>();
-        suggestions.stream().filter(Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
-        suggestions.forEach(s -> matches.add(s.continuation()));
-        return new Completion(List.copyOf(matches), start + anchor[0], cursor);
     }
 
     /**
-     * The signature and the javadoc summary of what is at {@code cursor}: a method (all its
-     * overloads, up to ten), a type or a variable; empty if nothing is known there. Javadoc needs
-     * the JDK's {@code lib/src.zip} for JDK classes; without it only signatures come back. Waits
-     * for the engine to start; empty without one.
+     * The signature and the javadoc summary of what is at {@code cursor}, see
+     * {@link CodeAnalysis#inspect}. Waits for the engine to start; empty without one.
      */
     public synchronized Optional<String> inspect(String code, int cursor) {
         try {
-            awaitEngine(false);
+            return CodeAnalysis.inspect(awaitEngine(false).shell().sourceCodeAnalysis(), code, cursor);
         } catch (EngineUnavailable e) {
             return Optional.empty();
-        }
-        int start = snippetStart(code, cursor);
-        String snippet = code.substring(start);
-        int at = cursor - start;
-        int end = at;
-        while (end < snippet.length() && Character.isJavaIdentifierPart(snippet.charAt(end))) {
-            end++;
-        }
-        SourceCodeAnalysis analysis = engine.shell().sourceCodeAnalysis();
-        // JShell documents a method inside its parentheses, a type or variable right after its name.
-        List<Documentation> docs = analysis.documentation(snippet.substring(0, end) + "(", end + 1, true);
-        if (docs.isEmpty()) {
-            docs = analysis.documentation(snippet.substring(0, end), end, true);
-        }
-        if (docs.isEmpty()) {
-            docs = analysis.documentation(snippet, at, true);
-        }
-        String text = docs.stream().limit(MAX_DOCUMENTED_OVERLOADS)
-                .map(d -> d.javadoc() == null ? d.signature() : d.signature() + "\n" + summary(d.javadoc()))
-                .distinct().collect(Collectors.joining("\n\n"));
-        return text.isEmpty() ? Optional.empty() : Optional.of(text);
-    }
-
-    /** The javadoc's description, without its block tags. */
-    private static String summary(String javadoc) {
-        int tags = javadoc.indexOf("\n@");
-        String description = (javadoc.startsWith("@") ? "" : tags < 0 ? javadoc : javadoc.substring(0, tags)).strip();
-        int paragraph = description.indexOf("\n\n");
-        return paragraph < 0 ? description : description.substring(0, paragraph);
-    }
-
-    /** Where the snippet holding {@code cursor} starts in {@code code}. */
-    private int snippetStart(String code, int cursor) {
-        if (cursor < 0 || cursor > code.length()) {
-            throw new IndexOutOfBoundsException("cursor " + cursor + " outside code of length " + code.length());
-        }
-        SourceCodeAnalysis analysis = engine.shell().sourceCodeAnalysis();
-        int start = 0;
-        String rest = code;
-        while (true) {
-            CompletionInfo info = analysis.analyzeCompletion(rest);
-            if (info.source() == null || info.remaining().isEmpty()) {
-                return start;
-            }
-            int consumed = rest.length() - info.remaining().length();
-            if (start + consumed >= cursor) {
-                return start;
-            }
-            start += consumed;
-            rest = info.remaining();
         }
     }
 

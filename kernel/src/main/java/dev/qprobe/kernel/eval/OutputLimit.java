@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,9 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.qprobe.kernel.engine.OutputChannel;
+import dev.qprobe.kernel.engine.OutputEvent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;

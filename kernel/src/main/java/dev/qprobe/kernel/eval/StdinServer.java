@@ -1,7 +1,8 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.qprobe.kernel.engine.EngineStdin;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -29,19 +30,6 @@ import java.util.function.Consumer;
  * thread of their own, so the engine's output keeps flowing while a cell waits for the user.
  */
 final class StdinServer implements AutoCloseable {
-    /** Answer: a line follows, as the cell number, the length and the UTF-8 bytes (line end included). */
-    static final int LINE = 1;
-    /** Answer: the end of the input. */
-    static final int END = -1;
-    /**
-     * Answer: the cell was interrupted while it waited. Sent once the cell has ended: JShell
-     * stops the waiting thread, and an answer that let the cell end by itself meanwhile would race
-     * with that stop, which can end the engine's JVM.
-     */
-    static final int INTERRUPTED = -2;
-    /** Answer: read on in the bytes you hold, their cell still runs. */
-    static final int KEEP = -3;
-
     private final ServerSocket server;
     private final String token;
     private final Consumer<String> note;
@@ -136,27 +124,27 @@ final class StdinServer implements AutoCloseable {
     private void answer(int heldFrom, DataOutputStream out) throws IOException {
         Cell c = cell;
         if (c == null) {
-            out.writeInt(END);
+            out.writeInt(EngineStdin.END);
         } else if (c.stopped().getAsBoolean()) {
             awaitEnd(c);
-            out.writeInt(INTERRUPTED);
+            out.writeInt(EngineStdin.INTERRUPTED);
         } else if (heldFrom == c.number()) {
-            out.writeInt(KEEP);
+            out.writeInt(EngineStdin.KEEP);
         } else if (c.source() instanceof InputSource.None none) {
             if (c.noted().compareAndSet(false, true)) {
                 note.accept(none.why());
             }
-            out.writeInt(END);
+            out.writeInt(EngineStdin.END);
         } else {
             String line = c.source().readLine(c.stopped());
             if (c.stopped().getAsBoolean()) {
                 awaitEnd(c);
-                out.writeInt(INTERRUPTED);
+                out.writeInt(EngineStdin.INTERRUPTED);
             } else if (line == null) {
-                out.writeInt(END);
+                out.writeInt(EngineStdin.END);
             } else {
                 byte[] bytes = (line + "\n").getBytes(UTF_8);
-                out.writeInt(LINE);
+                out.writeInt(EngineStdin.LINE);
                 out.writeInt(c.number());
                 out.writeInt(bytes.length);
                 out.write(bytes);

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 /** Sizes of text as UTF-8, without encoding it. */
 final class Utf8 {

@@ -1,57 +1,47 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.magic;
 
-import dev.qprobe.kernel.EvalResult.CellError;
-import dev.qprobe.kernel.EvalResult.CellError.Kind;
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
+import dev.qprobe.kernel.engine.Notebook;
+import dev.qprobe.kernel.engine.OutputEvent;
+import dev.qprobe.kernel.eval.EvalResult.CellError.Kind;
+import dev.qprobe.kernel.eval.EvalResult.CellError;
+import dev.qprobe.kernel.eval.EvalResult;
+import dev.qprobe.kernel.eval.InputSource;
+import dev.qprobe.kernel.eval.IsComplete;
+import dev.qprobe.kernel.eval.JShellEvaluator;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
- * The kernel's magics: lines at the top of a cell that start with {@code %} and speak to the
- * kernel rather than to Java. The line magics ({@code %classpath}, {@code %jars},
- * {@code %version}, {@code %lsmagic}) run in order before the cell's Java; the cell magic
- * {@code %%time} must be the first line and times everything after it. Blank lines and
+ * Runs cells that start with magics: lines that start with {@code %} and speak to the kernel
+ * rather than to Java. Line magics ({@link LineMagic}) run in order before the cell's Java; a cell
+ * magic ({@link CellMagic}, such as {@code %%time}) must be the first line and wraps everything
+ * after it. Which magics exist is the {@link MagicRegistry}'s business. Blank lines and
  * {@code //} comments may sit between magic lines. The Java keeps its line numbers, so errors
  * name the lines the user sees.
  */
 public final class Magics {
-    /** What {@code %lsmagic} prints. */
-    static final String LIST = """
-            Line magics, at the top of a cell before its Java:
-              %classpath PATH...  add jars or class directories to the class path (globs such as lib/*.jar too)
-              %jars PATH...       the same as %classpath
-              %lsmagic            list the magics
-              %version            the Q-probe and Java versions and the device of the built-in model
-            Cell magic, the first line of a cell:
-              %%time              run the rest of the cell, then print how long it took
-            """;
-    private static final List<String> LINE_MAGICS = List.of("classpath", "jars", "lsmagic", "version");
-    private static final String KNOWN = "%classpath, %jars, %lsmagic, %version and %%time";
-
     private final JShellEvaluator evaluator;
     private final Path workingDirectory;
+    private final MagicRegistry registry;
 
     /**
-     * Magics for cells run by {@code evaluator}.
+     * The {@link MagicRegistry#standard() standard} magics for cells run by {@code evaluator}.
      *
-     * @param workingDirectory what relative paths of {@code %classpath} start from: the kernel's
-     *                         (and the engine's) working directory, usually the notebook's
+     * @param workingDirectory what relative paths of magics start from: the kernel's (and the
+     *                         engine's) working directory, usually the notebook's
      */
     public Magics(JShellEvaluator evaluator, Path workingDirectory) {
+        this(evaluator, workingDirectory, MagicRegistry.standard());
+    }
+
+    public Magics(JShellEvaluator evaluator, Path workingDirectory, MagicRegistry registry) {
         this.evaluator = evaluator;
         this.workingDirectory = workingDirectory.toAbsolutePath().normalize();
+        this.registry = registry;
     }
 
     /** A magic line: its name without {@code %}, its arguments and its line number in the cell. */
@@ -61,26 +51,20 @@ public final class Magics {
     /**
      * A cell taken apart.
      *
-     * @param timed  whether it starts with {@code %%time}
-     * @param magics its line magics, in order
-     * @param java   the rest: the cell with its magic lines blanked, so line numbers stay
+     * @param cellMagic its cell magic's name ({@code %%name} on the first line), or null
+     * @param magics    its line magics, in order
+     * @param java      the rest: the cell with its magic lines blanked, so line numbers stay
      */
-    record Parsed(boolean timed, List<Line> magics, String java) {
-    }
-
-    /** A magic line that cannot be run; the message says why, naming the magic. */
-    static final class MagicException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        MagicException(String message) {
-            super(message);
+    record Parsed(String cellMagic, List<Line> magics, String java) {
+        boolean timed() {
+            return "time".equals(cellMagic);
         }
     }
 
     /** Splits {@code cell} into its magics and its Java. */
-    static Parsed parse(String cell) throws MagicException {
+    Parsed parse(String cell) throws MagicException {
         String[] lines = cell.split("\n", -1);
-        boolean timed = false;
+        String cellMagic = null;
         List<Line> magics = new ArrayList<>();
         boolean inJava = false;
         boolean first = true;
@@ -96,37 +80,33 @@ public final class Magics {
             String name = words[0];
             String rest = words.length > 1 ? words[1] : "";
             if (inJava) {
-                if (isKnown(name)) {
+                if (registry.isKnown(name)) {
                     throw new MagicException(name + " on line " + (i + 1) + ": magics go at the top of the cell,"
                             + " before its Java");
                 }
                 continue; // Java after all, such as the "% 2" of a modulo continued from the line above
             }
             if (name.startsWith("%%")) {
-                if (!name.equals("%%time")) {
-                    throw new MagicException("unknown cell magic " + name + "; the magics are " + KNOWN);
+                if (registry.cellMagic(name.substring(2)).isEmpty()) {
+                    throw new MagicException("unknown cell magic " + name + "; the magics are " + registry.known());
                 }
                 if (!wasFirst) {
-                    throw new MagicException("%%time must be the first line of the cell (it is line " + (i + 1) + ")");
+                    throw new MagicException(name + " must be the first line of the cell (it is line " + (i + 1) + ")");
                 }
                 if (!rest.isEmpty()) {
-                    throw new MagicException("%%time takes no arguments: put the code on the lines below it");
+                    throw new MagicException(name + " takes no arguments: put the code on the lines below it");
                 }
-                timed = true;
+                cellMagic = name.substring(2);
             } else {
                 String magic = name.substring(1);
-                if (!LINE_MAGICS.contains(magic)) {
-                    throw new MagicException("unknown magic " + name + "; the magics are " + KNOWN);
+                if (registry.lineMagic(magic).isEmpty()) {
+                    throw new MagicException("unknown magic " + name + "; the magics are " + registry.known());
                 }
                 magics.add(new Line(magic, words(rest, name), i + 1));
             }
             lines[i] = ""; // blank, so that the Java keeps its line numbers
         }
-        return new Parsed(timed, List.copyOf(magics), String.join("\n", lines));
-    }
-
-    private static boolean isKnown(String name) {
-        return name.equals("%%time") || LINE_MAGICS.contains(name.substring(1));
+        return new Parsed(cellMagic, List.copyOf(magics), String.join("\n", lines));
     }
 
     /** The arguments of a magic: separated by spaces, or quoted with {@code "} or {@code '} to hold spaces. */
@@ -181,66 +161,34 @@ public final class Magics {
         } catch (MagicException e) {
             return failed(e.getMessage(), "", "");
         }
-        if (!parsed.timed() && parsed.magics().isEmpty()) {
+        if (parsed.cellMagic() == null && parsed.magics().isEmpty()) {
             return evaluator.eval(cell, stdout, stderr, outputs, stdin); // the common case, untouched
         }
-        StringBuilder out = new StringBuilder();
-        StringBuilder err = new StringBuilder();
-        Consumer<String> print = text -> {
-            out.append(text);
-            if (stdout != null) {
-                stdout.accept(text);
-            }
-        };
-        long start = System.nanoTime();
-        EvalResult result = runParsed(parsed, print, stdout, stderr, outputs, stdin, out, err);
-        if (parsed.timed()) {
-            print.accept("Wall time: " + format(Duration.ofNanos(System.nanoTime() - start)) + "\n");
-        }
-        return new EvalResult(out.toString(), err.toString(), result.value(), result.display(), result.error());
+        MagicContext context = new MagicContext(evaluator, workingDirectory, registry, stdout, stderr, stdin);
+        EvalResult result = parsed.cellMagic() == null ? runParsed(parsed, context, outputs)
+                : registry.cellMagic(parsed.cellMagic()).orElseThrow().run(() -> runParsed(parsed, context, outputs),
+                        context);
+        return new EvalResult(context.out(), context.err(), result.value(), result.display(), result.error());
     }
 
-    private EvalResult runParsed(Parsed parsed, Consumer<String> print, Consumer<String> stdout,
-            Consumer<String> stderr, Consumer<OutputEvent> outputs, InputSource stdin, StringBuilder out,
-            StringBuilder err) {
-        for (Line magic : parsed.magics()) {
-            switch (magic.name()) {
-                case "classpath", "jars" -> {
-                    try {
-                        List<Path> paths = resolve(magic);
-                        evaluator.addToClasspath(paths);
-                        print.accept("Added to the class path: " + String.join(" ",
-                                paths.stream().map(Path::toString).toList()) + "\n");
-                    } catch (MagicException e) {
-                        return failed(e.getMessage(), out, err);
-                    } catch (IllegalArgumentException | IllegalStateException e) {
-                        return failed("%" + magic.name() + ": " + e.getMessage(), out, err);
-                    }
-                }
-                case "lsmagic" -> print.accept(LIST);
-                case "version" -> {
-                    EvalResult r = evaluator.eval("System.out.print(" + EngineInfo.class.getName() + ".describe());",
-                            stdout, stderr, null, stdin);
-                    out.append(r.stdout());
-                    err.append(r.stderr());
-                    if (!r.ok()) {
-                        return r;
-                    }
-                }
-                default -> throw new IllegalStateException("parse() let through %" + magic.name());
+    private EvalResult runParsed(Parsed parsed, MagicContext context, Consumer<OutputEvent> outputs) {
+        for (Line line : parsed.magics()) {
+            try {
+                registry.lineMagic(line.name()).orElseThrow().run(line.arguments(), context);
+            } catch (MagicException e) {
+                return failed(e.getMessage(), context.out(), context.err());
             }
         }
         if (parsed.java().isBlank()) {
             return new EvalResult("", "", Optional.empty(), Map.of(), Optional.empty());
         }
-        EvalResult java = evaluator.eval(parsed.java(), stdout, stderr, outputs, stdin);
-        out.append(java.stdout());
-        err.append(java.stderr());
+        EvalResult java = evaluator.eval(parsed.java(), context.stdout(), context.stderr(), outputs, context.stdin());
+        context.kept(java);
         return java;
     }
 
     /**
-     * Whether a cell is ready to run, for console front ends: a {@code %%time} line without code
+     * Whether a cell is ready to run, for console front ends: a cell magic line without code
      * below needs more lines, magic lines alone are complete, and the Java decides otherwise. A
      * bad magic line counts as complete, so that running it says what is wrong.
      */
@@ -252,7 +200,7 @@ public final class Magics {
             return IsComplete.COMPLETE;
         }
         if (parsed.java().isBlank()) {
-            return parsed.timed() ? IsComplete.INCOMPLETE : IsComplete.COMPLETE;
+            return parsed.cellMagic() != null ? IsComplete.INCOMPLETE : IsComplete.COMPLETE;
         }
         return evaluator.isComplete(parsed.java());
     }
@@ -260,81 +208,5 @@ public final class Magics {
     private static EvalResult failed(String message, CharSequence out, CharSequence err) {
         CellError error = new CellError(Kind.MAGIC, "MagicError", message, List.of(message));
         return new EvalResult(out.toString(), err.toString(), Optional.empty(), Map.of(), Optional.of(error));
-    }
-
-    /**
-     * The jars and directories that a {@code %classpath} line names, absolute: each argument is a
-     * path, a glob such as {@code lib/*.jar}, or several of these joined by the platform's path
-     * separator ({@code :} on Unix); a leading {@code ~} is the home directory.
-     */
-    List<Path> resolve(Line magic) throws MagicException {
-        String name = "%" + magic.name();
-        if (magic.arguments().isEmpty()) {
-            throw new MagicException(name + " needs at least one jar or directory, such as " + name + " lib/*.jar");
-        }
-        List<Path> paths = new ArrayList<>();
-        for (String argument : magic.arguments()) {
-            for (String spec : argument.split(File.pathSeparator)) {
-                if (!spec.isEmpty()) {
-                    paths.addAll(resolve(name, spec));
-                }
-            }
-        }
-        return paths;
-    }
-
-    private List<Path> resolve(String magic, String spec) throws MagicException {
-        String expanded = spec.equals("~") || spec.startsWith("~/")
-                ? System.getProperty("user.home") + spec.substring(1) : spec;
-        if (!hasGlob(expanded)) {
-            Path path = workingDirectory.resolve(expanded).normalize();
-            if (!Files.exists(path)) {
-                throw new MagicException(magic + ": " + spec + " does not exist"
-                        + (spec.equals(path.toString()) ? "" : " (" + path + ")"));
-            }
-            return List.of(path);
-        }
-        // The glob starts at the first name with a wildcard; the names before it are a directory.
-        Path whole = Path.of(expanded);
-        Path base = whole.isAbsolute() ? whole.getRoot() : workingDirectory;
-        int first = 0;
-        while (first < whole.getNameCount() && !hasGlob(whole.getName(first).toString())) {
-            base = base.resolve(whole.getName(first).toString());
-            first++;
-        }
-        Path pattern = whole.subpath(first, whole.getNameCount());
-        PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-        int depth = pattern.toString().contains("**") ? Integer.MAX_VALUE : pattern.getNameCount();
-        List<Path> matches = List.of();
-        if (Files.isDirectory(base)) {
-            Path from = base;
-            try (Stream<Path> walk = Files.walk(from, depth)) {
-                matches = walk.filter(p -> !p.equals(from) && matcher.matches(from.relativize(p)))
-                        .map(Path::normalize).sorted().toList();
-            } catch (IOException | UncheckedIOException e) {
-                throw new MagicException(magic + ": cannot list " + from + " for " + spec + " (" + e.getMessage()
-                        + ")");
-            }
-        }
-        if (matches.isEmpty()) {
-            throw new MagicException(magic + ": nothing matches " + spec + " (in " + base.normalize() + ")");
-        }
-        return matches;
-    }
-
-    private static boolean hasGlob(String text) {
-        return text.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{');
-    }
-
-    /** {@code 412 ms}, {@code 3.25 s}, {@code 2 min 5.0 s}. */
-    static String format(Duration time) {
-        long millis = time.toMillis();
-        if (millis < 1000) {
-            return millis + " ms";
-        }
-        if (millis < 60_000) {
-            return String.format(Locale.ROOT, "%.2f s", millis / 1000.0);
-        }
-        return String.format(Locale.ROOT, "%d min %.1f s", millis / 60_000, (millis % 60_000) / 1000.0);
     }
 }

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.protocol;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import org.dflib.jjava.jupyter.kernel.history.HistoryManager;
  * JJava's kernel answers the requests from it; {@link ReplyContent} puts its reply in the
  * protocol's shape.
  */
-final class CellHistory implements HistoryManager {
+public final class CellHistory implements HistoryManager {
     /** The number of the one session there is: this kernel's. */
     static final int SESSION = 1;
 
@@ -33,7 +33,7 @@ final class CellHistory implements HistoryManager {
      * @param number its execution count
      * @param output the text of its result, or empty without one
      */
-    synchronized void add(int number, String input, String output) {
+    public synchronized void add(int number, String input, String output) {
         cells.add(new Cell(number, input, output));
     }
 

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.protocol;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -45,7 +45,7 @@ import org.zeromq.ZMQ;
  * (frames, signature, JSON, header) before it is handled, and a bad one is logged and dropped.
  * Heartbeat, stdin and iopub are JJava's own.
  */
-final class GuardedConnection extends JupyterConnection {
+public final class GuardedConnection extends JupyterConnection {
     private static final Logger LOG = Logger.getLogger(GuardedConnection.class.getName());
     private static final byte[] DELIMITER = "<IDS|MSG>".getBytes(US_ASCII);
     private static final Type JSON_MAP = new TypeToken<Map<String, Object>>() { }.getType();
@@ -68,7 +68,7 @@ final class GuardedConnection extends JupyterConnection {
     private volatile boolean connected;
     private volatile boolean closed;
 
-    GuardedConnection(KernelConnectionProperties properties) throws GeneralSecurityException {
+    public GuardedConnection(KernelConnectionProperties properties) throws GeneralSecurityException {
         super(properties);
         this.properties = properties;
         HMACGenerator hmac = properties.createHMACGenerator();
@@ -78,7 +78,7 @@ final class GuardedConnection extends JupyterConnection {
     }
 
     /** Asks the client for input on JJava's stdin socket, which nothing else reads. */
-    StdinRequests stdinRequests() {
+    public StdinRequests stdinRequests() {
         return stdinRequests;
     }
 

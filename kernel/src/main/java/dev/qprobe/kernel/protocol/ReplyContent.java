@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.protocol;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.protocol;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -29,7 +29,7 @@ import org.dflib.jjava.jupyter.messages.request.InputRequest;
  * another request (the late answer to an interrupted one, say). A reply without a parent header
  * counts: jupyter_client's {@code input()} sends none.
  */
-final class StdinRequests {
+public final class StdinRequests {
     private static final Logger LOG = Logger.getLogger(StdinRequests.class.getName());
     private static final byte[] DELIMITER = "<IDS|MSG>".getBytes(US_ASCII);
     /** How often waiting looks whether the cell was interrupted. */
@@ -54,7 +54,7 @@ final class StdinRequests {
      * @param stopped turns true when the cell is interrupted
      * @return what the user typed, or null if {@code stopped} turned true or the channel closed first
      */
-    String ask(MessageContext request, String prompt, boolean password, BooleanSupplier stopped) {
+    public String ask(MessageContext request, String prompt, boolean password, BooleanSupplier stopped) {
         synchronized (channel) {
             try {
                 while (receive(0) != null) {

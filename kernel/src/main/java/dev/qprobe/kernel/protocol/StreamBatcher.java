@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.protocol;
 
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * <p>Order is kept: text of the other stream, and any other output ({@link #then}), first sends
  * what is held. Call {@link #flush} when the cell ends, before its reply.
  */
-final class StreamBatcher {
+public final class StreamBatcher {
     /** How long the first unsent chunk waits for more: short enough that a print shows at once to a person. */
     static final long DELAY_MILLIS = 10;
     /** The most characters one message carries. */
@@ -32,13 +32,13 @@ final class StreamBatcher {
      * @param timer runs the delayed sends
      * @param send  sends one message: the stream's name ("stdout", "stderr") and its text
      */
-    StreamBatcher(ScheduledExecutorService timer, BiConsumer<String, String> send) {
+    public StreamBatcher(ScheduledExecutorService timer, BiConsumer<String, String> send) {
         this.timer = timer;
         this.send = send;
     }
 
     /** Takes a chunk of {@code stream}'s text. */
-    synchronized void text(String stream, String chunk) {
+    public synchronized void text(String stream, String chunk) {
         if (chunk.isEmpty()) {
             return;
         }
@@ -61,13 +61,13 @@ final class StreamBatcher {
     }
 
     /** Sends what is held, then runs {@code publish} (another output of the cell), so the two stay in order. */
-    synchronized void then(Runnable publish) {
+    public synchronized void then(Runnable publish) {
         flush();
         publish.run();
     }
 
     /** Sends what is held now. */
-    synchronized void flush() {
+    public synchronized void flush() {
         if (due != null) {
             due.cancel(false);
             due = null;

@@ -1,9 +1,11 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qprobe.kernel.eval.EvalResult;
+import dev.qprobe.kernel.eval.JShellEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,10 +1,11 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qprobe.kernel.EvalResult.CellError;
+import dev.qprobe.kernel.TestClasses;
+import dev.qprobe.kernel.eval.EvalResult.CellError;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

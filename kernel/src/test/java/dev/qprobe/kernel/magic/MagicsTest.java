@@ -1,4 +1,4 @@
-package dev.qprobe.kernel;
+package dev.qprobe.kernel.magic;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qprobe.Version;
-import dev.qprobe.kernel.EvalResult.CellError;
-import dev.qprobe.kernel.Magics.Line;
-import dev.qprobe.kernel.Magics.MagicException;
-import dev.qprobe.kernel.Magics.Parsed;
+import dev.qprobe.kernel.TestClasses;
+import dev.qprobe.kernel.engine.EngineInfo;
+import dev.qprobe.kernel.eval.EvalResult.CellError;
+import dev.qprobe.kernel.eval.EvalResult;
+import dev.qprobe.kernel.eval.InputSource;
+import dev.qprobe.kernel.eval.IsComplete;
+import dev.qprobe.kernel.eval.JShellEvaluator;
+import dev.qprobe.kernel.magic.Magics.Line;
+import dev.qprobe.kernel.magic.Magics.Parsed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,37 +67,37 @@ class MagicsTest {
 
     @Test
     void magicLinesComeOffTheTopAndTheJavaKeepsItsLines() throws MagicException {
-        Parsed p = Magics.parse("%%time\n// load the jars\n%classpath lib/*.jar \"dir with space\" a:b\n\n%version\nint x = 1;\nx");
+        Parsed p = magics.parse("%%time\n// load the jars\n%classpath lib/*.jar \"dir with space\" a:b\n\n%version\nint x = 1;\nx");
         assertTrue(p.timed());
         assertEquals(List.of(new Line("classpath", List.of("lib/*.jar", "dir with space", "a:b"), 3),
                 new Line("version", List.of(), 5)), p.magics());
         assertEquals("\n// load the jars\n\n\n\nint x = 1;\nx", p.java());
         assertEquals(7, p.java().split("\n", -1).length);
-        Parsed plain = Magics.parse("int y = 10 %\n  3;\n% 2");
+        Parsed plain = magics.parse("int y = 10 %\n  3;\n% 2");
         assertEquals(List.of(), plain.magics(), "a % after the Java starts is Java");
         assertEquals("int y = 10 %\n  3;\n% 2", plain.java());
     }
 
     @Test
     void badMagicLinesSayWhatIsWrong() {
-        String unknown = assertThrows(MagicException.class, () -> Magics.parse("%load x")).getMessage();
+        String unknown = assertThrows(MagicException.class, () -> magics.parse("%load x")).getMessage();
         assertTrue(unknown.contains("unknown magic %load") && unknown.contains("%classpath, %jars, %lsmagic,"
                 + " %version and %%time"), unknown);
-        String cell = assertThrows(MagicException.class, () -> Magics.parse("%%bash\nls")).getMessage();
+        String cell = assertThrows(MagicException.class, () -> magics.parse("%%bash\nls")).getMessage();
         assertTrue(cell.contains("unknown cell magic %%bash"), cell);
-        String late = assertThrows(MagicException.class, () -> Magics.parse("%version\n%%time\n1")).getMessage();
+        String late = assertThrows(MagicException.class, () -> magics.parse("%version\n%%time\n1")).getMessage();
         assertTrue(late.contains("%%time must be the first line"), late);
-        String afterJava = assertThrows(MagicException.class, () -> Magics.parse("int a = 1;\n%version")).getMessage();
+        String afterJava = assertThrows(MagicException.class, () -> magics.parse("int a = 1;\n%version")).getMessage();
         assertTrue(afterJava.contains("line 2") && afterJava.contains("before its Java"), afterJava);
-        String quote = assertThrows(MagicException.class, () -> Magics.parse("%jars \"lib/a.jar")).getMessage();
+        String quote = assertThrows(MagicException.class, () -> magics.parse("%jars \"lib/a.jar")).getMessage();
         assertTrue(quote.contains("quote"), quote);
     }
 
     @Test
     void wallTimeReads() {
-        assertEquals("412 ms", Magics.format(Duration.ofMillis(412)));
-        assertEquals("3.25 s", Magics.format(Duration.ofMillis(3250)));
-        assertEquals("2 min 5.0 s", Magics.format(Duration.ofMillis(125_000)));
+        assertEquals("412 ms", TimeMagic.format(Duration.ofMillis(412)));
+        assertEquals("3.25 s", TimeMagic.format(Duration.ofMillis(3250)));
+        assertEquals("2 min 5.0 s", TimeMagic.format(Duration.ofMillis(125_000)));
     }
 
     // ---- running ----
