@@ -35,6 +35,14 @@ What is measured, per kernel (all times are wall clock on the client, in millise
   BufferedImage, which plain JJava renders as PNG). The MIME types of each cell's result are
   reported, since kernels render the same value differently.
 
+* output (`--parts output`): cells that print a lot, read by this script's jupyter_client
+  Session on its own iopub socket: 10,000 `println` lines (lines/s = lines received / time from
+  the request to the cell's idle), a 5 MB cell (below our 10 MB output limit, so every kernel
+  shows all of it; MB/s the same way: printed = bytes the cell wrote, shown = bytes that reached
+  the reader) and a 50 MB cell (what arrived, and whether the idle did).
+  Each `--output-runs` times. A kernel whose idle never comes is timed to its last message and
+  marked "no idle".
+
 A kernel that does not have Tablesaw and Q-probe on its class path (plain JJava) gets them with
 a `%classpath` cell first (not timed): the jars listed in `--classpath-file` (default: the
 launcher's cli/target/runtime-classpath.txt, so run `mvn package` first). If that fails, the
@@ -85,6 +93,20 @@ CHART_BUILD = (
 )
 # Loads nothing heavy: a compile error here means Tablesaw or Q-probe is not on the class path.
 CLASSPATH_PROBE = "tech.tablesaw.api.Table.class.getName() + \" \" + dev.qprobe.report.Charts.class.getName()"
+
+
+LINES = 10_000
+LINES_CELL = "for (int i = 0; i < %d; i++) System.out.println(\"line \" + i);" % LINES
+# 1 KiB lines; {n} of them.
+BULK_CELL = ("String benchPad = \"x\".repeat(1014);\n"
+             "for (int i = 0; i < {n}; i++) System.out.print(String.format(\"%08d \", i) + benchPad + \"\\n\");")
+OUTPUT_CELLS = [
+    ("lines_10k", "10,000 println lines", LINES_CELL, sum(len("line %d\n" % i) for i in range(LINES))),
+    ("bulk_5mb", "5 MB in 1 KiB lines", BULK_CELL.format(n=5 * 1024), 5 * 1024 * 1024),
+    ("bulk_50mb", "50 MB in 1 KiB lines", BULK_CELL.format(n=50 * 1024), 50 * 1024 * 1024),
+]
+# After the reply, how long to wait for a missing idle (or more output) before calling it lost.
+LOST_IDLE_PATIENCE = 10.0
 
 
 def render_cells(rows):
@@ -211,6 +233,49 @@ class Kernel:
                 self.name, content.get("status"), state["error"] or content.get("evalue"), code))
         return sent, max(replied, state["idle"] or replied), state["data"]
 
+    def execute_output(self, code, timeout):
+        """Runs a cell that prints; never raises for lost output. Returns a dict: seconds from
+        the request to the idle (or to the last message when the idle never came), stream
+        messages, characters and lines of stdout received, whether the idle and an output-limit
+        notice came, and the reply's status."""
+        sent = time.perf_counter()
+        msg_id = self._send("execute_request", {"code": code, "silent": False, "store_history": False,
+                                                "user_expressions": {}, "allow_stdin": False,
+                                                "stop_on_error": True})
+        got = {"messages": 0, "chars": 0, "lines": 0, "idle": None, "reply": None, "last": sent,
+               "notice": False, "status": None}
+
+        def want(socket, msg, now):
+            if msg["parent_header"].get("msg_id") != msg_id:
+                return False
+            got["last"] = now
+            kind = msg["header"]["msg_type"]
+            if socket is self.shell and kind == "execute_reply":
+                got["reply"], got["status"] = now, msg["content"].get("status")
+            elif kind == "stream":
+                got["messages"] += 1
+                text = msg["content"]["text"]
+                if msg["content"]["name"] == "stdout":
+                    got["chars"] += len(text)
+                    got["lines"] += text.count("\n")
+                elif "[output limit]" in text:
+                    got["notice"] = True
+            elif kind == "status" and msg["content"]["execution_state"] == "idle":
+                got["idle"] = now
+            return got["reply"] is not None and got["idle"] is not None
+
+        deadline = sent + timeout
+
+        def limit():
+            return deadline if got["reply"] is None else min(deadline, got["last"] + LOST_IDLE_PATIENCE)
+
+        while not self._drain(limit(), want):
+            if time.perf_counter() >= limit():
+                break
+        end = got["idle"] if got["idle"] is not None else got["last"]
+        return {"seconds": end - sent, "messages": got["messages"], "chars": got["chars"], "lines": got["lines"],
+                "idle": got["idle"] is not None, "reply": got["status"], "notice": got["notice"]}
+
     def interrupt(self, timeout):
         """Runs a busy loop, interrupts it (as the front end's stop button does) after a second;
         returns the seconds from the interrupt to the loop's execute_reply, or None if it did not
@@ -324,6 +389,11 @@ def bench(names, args, logs):
                 print("%s start %d: kernel_info_reply %.0f ms, first 1 + 1 %.0f ms" % (name, i + 1, t_info, t_first),
                       file=sys.stderr)
 
+        if "output" in args.parts:
+            measure_output(names, kernels, results, args)
+        if "latency" not in args.parts:
+            return [results[name] for name in names]
+
         for name in names:
             results[name]["round_trip_ms"] = []
         for i in range(args.warmup + args.runs):
@@ -380,6 +450,61 @@ def bench(names, args, logs):
     return [results[name] for name in names]
 
 
+def measure_output(names, kernels, results, args):
+    """The output cells, interleaved like the rest; a kernel that lost a cell's idle gets a
+    `1 + 1` afterwards to show whether it still works."""
+    for name in names:
+        results[name]["output"] = {key: [] for key, _, _, _ in OUTPUT_CELLS}
+    for i in range(args.output_runs):
+        for key, label, code, expected in OUTPUT_CELLS:
+            for name in names:
+                rec = kernels[name].execute_output(code, args.output_timeout)
+                rec["expected_chars"] = expected
+                results[name]["output"][key].append(rec)
+                print("%s %s run %d: %.2f s, %d of %d chars, %d lines in %d messages, idle %s, notice %s" % (
+                    name, key, i + 1, rec["seconds"], rec["chars"], expected, rec["lines"], rec["messages"],
+                    rec["idle"], rec["notice"]), file=sys.stderr)
+                if not rec["idle"]:
+                    try:
+                        _, _, data = kernels[name].execute(TRIVIAL, 60)
+                        check_two(data, name)
+                        rec["next_cell"] = "ran"
+                    except (CellFailed, TimeoutError) as e:
+                        rec["next_cell"] = "failed: %s" % str(e).splitlines()[0]
+                    print("%s: next cell after the lost idle: %s" % (name, rec["next_cell"]), file=sys.stderr)
+
+
+def output_rows(args):
+    rows = []
+    for key, label, _, expected in OUTPUT_CELLS:
+        per_line = key.startswith("lines")
+
+        def rate(r, key=key, per_line=per_line):
+            recs = r.get("output", {}).get(key)
+            if not recs:
+                return "-"
+            if per_line:
+                return "%.0f lines/s" % statistics.median(x["lines"] / x["seconds"] for x in recs)
+            # Printed: what the cell wrote (all of it ran once the idle came); shown: what reached the reader.
+            return "%.1f MB/s printed, %.1f shown" % (
+                statistics.median(x["expected_chars"] / x["seconds"] / 2 ** 20 for x in recs),
+                statistics.median(x["chars"] / x["seconds"] / 2 ** 20 for x in recs))
+
+        def got(r, key=key, expected=expected):
+            recs = r.get("output", {}).get(key)
+            if not recs:
+                return "-"
+            least = min(x["chars"] for x in recs)
+            idles = sum(x["idle"] for x in recs)
+            notices = sum(x["notice"] for x in recs)
+            return "%.1f%% of chars, idle %d/%d%s" % (100.0 * least / expected, idles, len(recs),
+                                                     ", notice %d/%d" % (notices, len(recs)) if notices else "")
+
+        rows.append(("%s: median rate to idle (of %d runs)" % (label, args.output_runs), rate))
+        rows.append(("  least received, idle seen", got))
+    return rows
+
+
 def machine():
     cpu = "?"
     try:
@@ -400,9 +525,8 @@ def machine():
 
 
 def print_table(results, args):
-    def col(r, f):
-        return f(r) if r else "-"
-
+    if "latency" not in args.parts:
+        return print_rows(results, output_rows(args))
     rows = [("start -> kernel_info_reply, median of %d starts (min-max)" % args.starts,
              lambda r: "%.0f (%.0f-%.0f)" % (statistics.median(r["start_to_kernel_info_ms"]),
                                              min(r["start_to_kernel_info_ms"]), max(r["start_to_kernel_info_ms"]))),
@@ -425,6 +549,15 @@ def print_table(results, args):
                      lambda r, key=key: "%s (%s)" % (",".join(r["render"][key]["mime"]) or "none",
                                                      kib(r["render"][key]["bytes"]))
                      if key in r.get("render", {}) else "-"))
+    if "output" in args.parts:
+        rows += output_rows(args)
+    print_rows(results, rows)
+
+
+def print_rows(results, rows):
+    def col(r, f):
+        return f(r) if r else "-"
+
     header = ["ms"] + [r["kernel"] for r in results]
     table = [header] + [[label] + [col(r, f) for r in results] for label, f in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
@@ -453,11 +586,19 @@ def main():
     parser.add_argument("--timeout", type=float, default=180, help="seconds to wait for any one answer")
     parser.add_argument("--classpath-file", default=os.path.join(REPO_ROOT, "cli", "target", "runtime-classpath.txt"),
                         help="jars added with %%classpath to a kernel without Tablesaw/Q-probe")
+    parser.add_argument("--parts", default="latency", type=lambda v: v.split(","),
+                        help="what to measure, comma-separated: latency (start-up, round trip, render,"
+                             " interrupt) and/or output (cells that print a lot); default latency")
+    parser.add_argument("--output-runs", type=int, default=3, help="runs of each output cell (default 3)")
+    parser.add_argument("--output-timeout", type=float, default=300,
+                        help="seconds an output cell may take before it counts as unfinished (default 300)")
     parser.add_argument("--json", metavar="FILE", help="also write all measurements as JSON")
     args = parser.parse_args()
     if args.runs < 1 or args.starts < 1 or args.render_runs < 1 or args.warmup < 0:
         parser.error("--runs, --starts and --render-runs must be at least 1, --warmup at least 0")
 
+    if not set(args.parts) <= {"latency", "output"}:
+        parser.error("--parts takes latency and/or output, got %s" % ",".join(args.parts))
     if len(set(args.kernel)) != len(args.kernel):
         parser.error("--kernel names a kernelspec twice")
     available = KernelSpecManager().find_kernel_specs()

@@ -54,8 +54,15 @@ final class KernelCommand implements Runnable {
         public Integer call() throws IOException {
             String name = target.name;
             Path dir = KernelSpec.install(target.kernelsDir(), name);
-            System.out.println("installed kernel \"" + KernelSpec.DISPLAY_NAME + "\" (" + name + ") in " + dir);
-            System.out.println("start it with: jupyter notebook (pick \"" + KernelSpec.DISPLAY_NAME
+            String display = KernelSpec.displayName(name);
+            System.out.println("installed kernel \"" + display + "\" (" + name + ") in " + dir);
+            if (target.location != null && target.location.prefix != null) {
+                // Jupyter looks in a prefix's share/jupyter only for its own environment's prefix.
+                Path data = target.location.prefix.toAbsolutePath().normalize().resolve("share/jupyter");
+                System.out.println("Jupyter finds it once JUPYTER_PATH names " + data + ":");
+                System.out.println("  export JUPYTER_PATH=" + data + "${JUPYTER_PATH:+:$JUPYTER_PATH}");
+            }
+            System.out.println("start it with: jupyter notebook (pick \"" + display
                     + "\") or jupyter console --kernel " + name);
             return 0;
         }

@@ -2,8 +2,11 @@ package dev.qprobe.kernel;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.qprobe.kernel.eval.JShellEvaluator;
+import dev.qprobe.kernel.eval.OutputLimit;
+import dev.qprobe.kernel.protocol.GuardedConnection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,9 +55,23 @@ public final class KernelMain {
             System.exit(2);
             return;
         }
+        OutputLimit limit;
+        try {
+            // Jupyter's runtime directory, where the connection file is: the cells' long outputs go beside it.
+            Path runtime = Path.of(args[0]).toAbsolutePath().getParent();
+            limit = OutputLimit.fromEnvironment(System.getenv(),
+                    runtime.resolve("qprobe-output-" + ProcessHandle.current().pid()));
+        } catch (IllegalArgumentException e) {
+            System.err.println("qprobe kernel: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> limit.deleteFiles(), "qprobe-output-cleanup"));
         exitWithParent();
         try {
-            run(properties, JShellEvaluator.withDsl());
+            JShellEvaluator evaluator = JShellEvaluator.withDsl();
+            evaluator.limitOutput(limit);
+            run(properties, evaluator);
         } catch (GeneralSecurityException e) {
             System.err.println("qprobe kernel: connection file " + args[0] + ": " + e.getMessage());
             System.exit(2);

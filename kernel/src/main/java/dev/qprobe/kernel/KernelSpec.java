@@ -23,7 +23,7 @@ import javax.imageio.ImageIO;
  * Jupyter how to start {@link KernelMain}, and a 64x64 logo.
  */
 public final class KernelSpec {
-    /** The name Jupyter shows in its kernel menu. */
+    /** The name Jupyter shows in its kernel menu for the kernelspec {@value #DEFAULT_NAME}. */
     public static final String DISPLAY_NAME = "Java (Q-probe)";
 
     /** The kernelspec name the installer uses unless told otherwise. */
@@ -87,7 +87,7 @@ public final class KernelSpec {
         Files.createDirectories(dir);
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("argv", argv(java, classPath));
-        spec.put("display_name", DISPLAY_NAME);
+        spec.put("display_name", displayName(name));
         spec.put("language", "java");
         // A SIGINT would end the JVM; as a message it stops just the cell.
         spec.put("interrupt_mode", "message");
@@ -96,6 +96,14 @@ public final class KernelSpec {
         Files.writeString(dir.resolve("kernel.json"), json + "\n", StandardCharsets.UTF_8);
         ImageIO.write(logo(), "png", dir.resolve("logo-64x64.png").toFile());
         return dir;
+    }
+
+    /**
+     * The name Jupyter shows for the kernelspec {@code name}: {@value #DISPLAY_NAME} for the default,
+     * "Java (Q-probe, NAME)" for any other, so that two installs can be told apart in a menu.
+     */
+    public static String displayName(String name) {
+        return name.equals(DEFAULT_NAME) ? DISPLAY_NAME : "Java (Q-probe, " + name + ")";
     }
 
     /** The command line of the kernel; Jupyter puts the connection file's path for {@code {connection_file}}. */

@@ -3,10 +3,24 @@ package dev.qprobe.kernel;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.qprobe.Version;
-import dev.qprobe.kernel.EvalResult.CellError;
+import dev.qprobe.kernel.engine.Display;
+import dev.qprobe.kernel.engine.Notebook;
+import dev.qprobe.kernel.engine.OutputEvent;
+import dev.qprobe.kernel.eval.Completion;
+import dev.qprobe.kernel.eval.EvalResult.CellError;
+import dev.qprobe.kernel.eval.EvalResult;
+import dev.qprobe.kernel.eval.InputSource;
+import dev.qprobe.kernel.eval.JShellEvaluator;
+import dev.qprobe.kernel.magic.Magics;
+import dev.qprobe.kernel.protocol.CellHistory;
+import dev.qprobe.kernel.protocol.GuardedConnection;
+import dev.qprobe.kernel.protocol.StdinRequests;
+import dev.qprobe.kernel.protocol.StreamBatcher;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.dflib.jjava.jupyter.channels.JupyterConnection;
 import org.dflib.jjava.jupyter.channels.ShellReplyEnvironment;
@@ -49,6 +63,12 @@ public final class QProbeKernel extends BaseKernel {
     private final JShellEvaluator evaluator;
     private final Magics magics;
     private final CellHistory history;
+    /** Sends the text that {@link StreamBatcher}s hold once its short wait is over. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qprobe-output-batching");
+        t.setDaemon(true);
+        return t;
+    });
     /** Input from the client, once connected to a {@link GuardedConnection}. */
     private volatile StdinRequests stdin;
 
@@ -112,10 +132,17 @@ public final class QProbeKernel extends BaseKernel {
         if (!silent) {
             env.publish(new PublishExecuteInput(code, count));
         }
-        Consumer<String> out = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.OUT, text));
-        Consumer<String> err = silent ? null : text -> env.publish(new PublishStream(PublishStream.StreamType.ERR, text));
-        Consumer<OutputEvent> outputs = silent ? null : event -> publish(env, event);
-        EvalResult result = runCell(message, code, out, err, outputs);
+        StreamBatcher batch = new StreamBatcher(timer, (stream, text) -> env.publish(new PublishStream(
+                "stderr".equals(stream) ? PublishStream.StreamType.ERR : PublishStream.StreamType.OUT, text)));
+        Consumer<String> out = silent ? null : text -> batch.text("stdout", text);
+        Consumer<String> err = silent ? null : text -> batch.text("stderr", text);
+        Consumer<OutputEvent> outputs = silent ? null : event -> batch.then(() -> publish(env, event));
+        EvalResult result;
+        try {
+            result = runCell(message, code, out, err, outputs);
+        } finally {
+            batch.flush(); // all of the cell's text before its result, error and reply
+        }
         if (store) {
             history.add(count, code, String.valueOf(result.display().getOrDefault("text/plain", "")));
         }
@@ -226,6 +253,7 @@ public final class QProbeKernel extends BaseKernel {
     public void onShutdown(boolean isRestarting) {
         evaluator.interrupt();
         evaluator.close();
+        timer.shutdown();
         super.onShutdown(isRestarting);
     }
 }

@@ -11,6 +11,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.qprobe.kernel.engine.Notebook;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -41,6 +41,14 @@ class KernelSpecTest {
     }
 
     @Test
+    void aSecondInstallIsToldApartByItsDisplayName() throws IOException {
+        Path dir = KernelSpec.install(kernels, "qprobe-gpu", "/opt/jdk/bin/java", "/a.jar");
+        JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject();
+        assertEquals("Java (Q-probe, qprobe-gpu)", spec.get("display_name").getAsString());
+        assertEquals("Java (Q-probe)", KernelSpec.displayName(KernelSpec.DEFAULT_NAME));
+    }
+
+    @Test
     void installUsesThisJvmAndUninstallRemovesTheDirectory() throws IOException {
         Path dir = KernelSpec.install(kernels, "qprobe-dev");
         String json = Files.readString(dir.resolve("kernel.json"));

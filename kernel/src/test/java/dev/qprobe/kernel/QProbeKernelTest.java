@@ -13,6 +13,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.qprobe.Version;
+import dev.qprobe.kernel.eval.JShellEvaluator;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -12,12 +12,12 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /** Classes made on the spot, for tests that add class directories and jars to an engine. */
-final class TestClasses {
+public final class TestClasses {
     private TestClasses() {
     }
 
     /** Compiles {@code source}, a public class {@code name} (with its package), into the directory {@code classes}. */
-    static void compile(Path classes, String name, String source) throws IOException {
+    public static void compile(Path classes, String name, String source) throws IOException {
         Path src = Files.createTempDirectory("qprobe-test-src");
         Path file = src.resolve(name.substring(name.lastIndexOf('.') + 1) + ".java");
         Files.writeString(file, source);
@@ -29,7 +29,7 @@ final class TestClasses {
     }
 
     /** A jar of everything under {@code classes}. */
-    static void jar(Path jar, Path classes) throws IOException {
+    public static void jar(Path jar, Path classes) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(classes)) {
             files = walk.filter(Files::isRegularFile).toList();
