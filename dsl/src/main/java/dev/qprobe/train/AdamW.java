@@ -16,8 +16,8 @@ final class AdamW {
     /** One update of {@code params} in place from gradient {@code grad}. */
     void step(float[] params, double[] grad) {
         step++;
-        double b1 = config.beta1();
-        double b2 = config.beta2();
+        double b1 = config.momentDecay1();
+        double b2 = config.momentDecay2();
         double lr = config.learningRate();
         double decay = 1 - lr * config.weightDecay();
         double c1 = 1 - Math.pow(b1, step);
