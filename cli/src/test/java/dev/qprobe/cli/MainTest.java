@@ -51,6 +51,13 @@ class MainTest {
                 "--lr", "1e-2", "--epochs", "40", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=8,T=1)"), r.out());
+        // The demo's compact summary and charts, not the long table (that stays in results.csv).
+        assertTrue(r.out().contains("argmax selection (beta = 0), 95% CI") && r.out().contains("at k = 16, argmax vs base"),
+                r.out());
+        assertTrue(r.out().lines().count() < 40, "compact:\n" + r.out());
+        for (String chart : new String[] {"reward-vs-k.png", "reward-vs-beta.svg", "loss.png"}) {
+            assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
+        }
         Table table = Table.read().csv(out.resolve("results.csv").toFile());
         // k = 1, 2, 4, 8, 16 x 4 betas x 2 probes, one base row, 5 oracle rows.
         assertEquals(5 * 4 * 2 + 1 + 5, table.rowCount());

@@ -39,7 +39,7 @@ class PermanentErrorsTest {
         server.then(1, Response.json(200, "{\"data\": [{\"index\": 0, \"embedding\": [0.5, NaN, 1.0]}]}"));
         OpenAiEmbedder embedder = new OpenAiEmbedder(endpoint(5).withMode(OpenAiEndpoint.Mode.EMBEDDINGS), 3);
         var e = assertThrows(EndpointException.class, () -> embedder.embed("p", List.of("a")));
-        assertTrue(e.getMessage().contains("non-finite or non-numeric value NaN at position 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("non-finite or non-numeric value \"NaN\" at position 1"), e.getMessage());
         assertEquals(1, e.attempts());
         assertEquals(1, server.requests().size(), "a NaN is the server's answer, not a glitch: asked once");
     }
