@@ -74,10 +74,10 @@ class MainTest {
 
     @Test
     void trainChecksEveryOptionAgainstTheDataBeforeTheFirstEpoch(@TempDir Path dir) throws Exception {
-        // Rewards 0.5 are not 0/1, so CE cannot train; prompts have 6 candidates, fewer than k = 64.
+        // Rewards of 2 are outside [0, 1], so CE cannot train; prompts have 6 candidates, fewer than k = 64.
         SampleSet.Builder b = SampleSet.builder(3);
         for (int i = 0; i < 60; i++) {
-            b.add("p" + i / 6, i % 3 == 0 ? 0.5 : i % 2, new float[] {i % 6, i % 7, 1});
+            b.add("p" + i / 6, i % 3 == 0 ? 2.0 : i % 2, new float[] {i % 6, i % 7, 1});
         }
         Path npy = dir.resolve("f.npy");
         Path csv = dir.resolve("s.csv");
