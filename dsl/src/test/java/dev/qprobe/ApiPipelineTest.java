@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.qprobe.collect.Collector;
+import dev.qprobe.collect.SampleCollector;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
@@ -116,7 +116,7 @@ class ApiPipelineTest {
             PythonSandbox sandbox = PythonSandbox.builder().timeout(Duration.ofSeconds(2)).build();
             CodeTask task = CodeTask.seededSplit("add-n", problems(), 0.3, 5, sandbox);
             SamplingConfig sampling = new SamplingConfig(8, 0.8, 0.95, 128, List.of(), 3);
-            Collector collector = new Collector(new OpenAiSampler(endpoint), new MiniLmEmbedder(), sampling, cache)
+            SampleCollector collector = new SampleCollector(new OpenAiSampler(endpoint), new MiniLmEmbedder(), sampling, cache)
                     .withConcurrency(4);
             SampleSet train = collector.collect(task, task.trainPrompts());
             SampleSet test = collector.collect(task, task.testPrompts());

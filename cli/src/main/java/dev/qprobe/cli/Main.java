@@ -6,7 +6,13 @@ import picocli.CommandLine.Command;
 
 /** The {@code qprobe} command: subcommands for the demo, bring-your-own-features training, a JShell and benchmarks. */
 @Command(name = "qprobe", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+        usageHelpWidth = 110,
         description = "Q-probing language models: sample k completions, embed them, train a probe, select.",
+        footerHeading = "%nEnvironment:%n",
+        footer = {"  QPROBE_CACHE    sample and feature cache directory (default: ~/.cache/qprobe)",
+                "  QPROBE_THREADS  PyTorch threads for sampling with the built-in model (default: the cores the JVM may use)",
+                "  JAVA_OPTS       JVM options for src/bin/qprobe, e.g. JAVA_OPTS=-Xmx16g for large feature sets",
+                "%n'qprobe COMMAND --help' describes a command and each of its options."},
         subcommands = {DemoCommand.class, TrainCommand.class, ShellCommand.class, KernelCommand.class, BenchCommand.class,
                 CacheCommand.class,
                 CommandLine.HelpCommand.class})

@@ -1,146 +1,157 @@
 package dev.qprobe.cli;
 
-import dev.qprobe.Version;
 import dev.qprobe.data.SampleSet;
-import dev.qprobe.eval.Evaluation;
-import dev.qprobe.eval.EvaluationGrid;
-import dev.qprobe.eval.EvaluationResult;
+import dev.qprobe.demo.ConsoleRun;
+import dev.qprobe.dsl.Beta;
+import dev.qprobe.dsl.Defaults;
+import dev.qprobe.dsl.Features;
+import dev.qprobe.dsl.QProbe;
 import dev.qprobe.io.SampleSetIO;
-import dev.qprobe.probe.ProbeFile;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
-import dev.qprobe.train.Trainer;
 import dev.qprobe.train.TrainerConfig;
-import dev.qprobe.train.TrainingResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import tech.tablesaw.api.Table;
 
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+/**
+ * {@code qprobe train}: the DSL's {@code QProbe.features(...).probe(...).select(...).save(...)} on
+ * files, through {@link ConsoleRun} as {@code qprobe demo} runs it; every default is
+ * {@link Defaults}'s. All options are checked against the data before the first epoch.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+        defaultValueProvider = TrainCommand.DefaultsProvider.class,
         description = {"Bring your own features: train probes on features from .npy and rewards from CSV/JSONL, "
-                + "evaluate selection on held-out prompts, save the probes and the table.",
+                + "evaluate selection on held-out prompts, print the summary and save probes, table and charts.",
                 "The samples file has one record per row of the .npy array, with prompt_id and reward "
-                        + "(and optionally prompt, completion)."})
+                        + "(and optionally prompt, completion). Every option is checked against the data before "
+                        + "the first epoch; each finished probe and the table so far are saved before the next "
+                        + "objective trains.",
+                "Example: qprobe train --features f.npy --samples s.csv --objective PG,MSE --probe 'mlp(16)'"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--features", required = true, paramLabel = "FILE.npy",
-            description = "(n, d) float32 or float16 array, C order")
+            description = "(n, d) array in C order: float32 or float16 (float64 is converted, with a note)")
     Path features;
 
-    @Option(names = "--samples", required = true, paramLabel = "FILE", description = "prompt ids and rewards (.csv or .jsonl)")
+    @Option(names = "--samples", required = true, paramLabel = "FILE",
+            description = "one record per feature row: prompt_id and reward (.csv or .jsonl)")
     Path samples;
 
-    @Option(names = "--pairs", paramLabel = "FILE", description = "preference pairs, chosen,rejected row indices (.csv or .jsonl)")
+    @Option(names = "--pairs", paramLabel = "FILE", description = "preference pairs, chosen,rejected row indices "
+            + "(.csv or .jsonl); PAIRWISE derives pairs from rewards without it")
     Path pairs;
 
-    @Option(names = "--objective", split = ",", paramLabel = "NAME", defaultValue = "PG",
+    @Option(names = "--objective", split = ",", paramLabel = "NAME",
             description = "PG, MSE, CE or PAIRWISE; several with commas (default: ${DEFAULT-VALUE})")
     List<String> objectives;
 
-    @Option(names = "--k-train", defaultValue = "8", description = "PG chunk size (default: ${DEFAULT-VALUE})")
+    @Option(names = "--k-train", paramLabel = "K", description = "PG: candidates per chunk (default: ${DEFAULT-VALUE})")
     int kTrain;
 
-    @Option(names = "--beta-train", defaultValue = "1.0", description = "PG softmax temperature (default: ${DEFAULT-VALUE})")
-    double betaTrain;
+    @Option(names = "--pg-temperature", paramLabel = "T",
+            description = "PG: training temperature T of softmax(Q/T) (default: ${DEFAULT-VALUE})")
+    double pgTemperature;
 
-    @Option(names = "--probe", defaultValue = "linear", description = "linear, mlp(W) or mlp(W1,W2) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--probe", paramLabel = "SPEC",
+            description = "linear, mlp(W) or mlp(W1,W2); quote it in a shell: --probe 'mlp(16)' (default: ${DEFAULT-VALUE})")
     String probe;
 
-    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", paramLabel = "RATE", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
     double learningRate;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
+    @Option(names = "--weight-decay", paramLabel = "W", description = "AdamW weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--epochs", defaultValue = "150", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", description = "passes over the training prompts (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--batch-size", defaultValue = "0", description = "samples per step, 0 = full batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "samples per optimizer step, 0 = full batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--seed", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N",
+            description = "seeds the train/test split and training: initialisation, PG chunks, batch order "
+                    + "(default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--test-fraction", defaultValue = "0.25",
+    @Option(names = "--test-fraction", paramLabel = "F",
             description = "share of prompts held out for evaluation (default: ${DEFAULT-VALUE})")
     double testFraction;
 
-    @Option(names = "--ks", split = ",", paramLabel = "K", description = "k values to evaluate (default: 1, 2, 4, ... up to the "
-            + "fewest candidates of a test prompt)")
+    @Option(names = "--ks", split = ",", paramLabel = "K",
+            description = "k values to evaluate (default: 1, 2, 4, ... up to the fewest candidates of a test prompt)")
     int[] ks;
 
-    @Option(names = "--betas", split = ",", paramLabel = "BETA", defaultValue = "0,0.01,0.1,1",
+    @Option(names = "--betas", split = ",", paramLabel = "BETA",
             description = "selection temperatures, 0 = argmax (default: ${DEFAULT-VALUE})")
     double[] betas;
 
-    @Option(names = "--out", defaultValue = "qprobe-train-out", paramLabel = "DIR", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "where results.csv, provenance.json, the charts and probes/ID.json go (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        SampleSet all = SampleSetIO.load(features, samples, pairs);
-        SampleSet.Split split = all.splitByPrompt(testFraction, seed);
-        System.out.printf(Locale.ROOT, "data   %s%nsplit  train %d prompts, test %d prompts (seed %d)%n", all,
-                split.train().promptCount(), split.test().promptCount(), seed);
-        TrainerConfig config = TrainerConfig.defaults().withLearningRate(learningRate).withWeightDecay(weightDecay)
-                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed);
+        // Options first, then the data: nothing trains until all of it is known to fit.
+        List<Objective> chosen = objectives();
         ProbeSpec spec = ProbeSpec.parse(probe);
-        EvaluationGrid grid = EvaluationGrid.defaults().withKs(ks != null ? ks : defaultKs(split.test()))
-                .withBetas(betas).withRepeats(4).withSeed(seed);
-        List<EvaluationResult> results = new ArrayList<>();
-        Files.createDirectories(out);
-        for (String name : objectives) {
-            Objective objective = objective(name);
-            TrainingResult trained = new Trainer(config).train(split.train(), spec, objective);
-            System.out.printf(Locale.ROOT, "train  %-16s loss %.4f -> %.4f in %.2f s%n", objective.name(),
-                    trained.lossCurve()[0], trained.finalLoss(), trained.seconds());
-            results.add(Evaluation.evaluate(objective.name(), split.test(), trained.probe().scores(split.test()), grid));
-            Path file = out.resolve("probe-" + name.toLowerCase(Locale.ROOT) + ".json");
-            ProbeFile.write(file, trained.probe(), provenance(objective, config, spec));
-            System.out.println("       saved " + file);
+        TrainerConfig config = Defaults.TRAINING.withLearningRate(learningRate).withWeightDecay(weightDecay)
+                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed);
+        Beta beta = Beta.of(betas);
+        if (!(testFraction > 0 && testFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction must be between 0 and 1, got " + testFraction);
         }
-        Table table = EvaluationResult.combine(results);
-        System.out.println(table.printAll());
-        table.write().csv(out.resolve("results.csv").toFile());
-        System.out.println("table -> " + out.resolve("results.csv"));
+        SampleSet all = SampleSetIO.load(features, samples, pairs);
+        System.out.printf(Locale.ROOT, "data   %s%n", all);
+        Features split = QProbe.features(features.toString(), all.splitByPrompt(testFraction, seed));
+        new ConsoleRun(System.out).run(split, spec, config, chosen, beta,
+                ks != null ? ks : Defaults.ks(split.candidatesPerPrompt()), out);
         return 0;
     }
 
-    private Objective objective(String name) {
-        return switch (name.trim().toUpperCase(Locale.ROOT)) {
-            case "PG" -> Objective.pg(kTrain, betaTrain);
-            case "MSE" -> Objective.MSE;
-            case "CE" -> Objective.CE;
-            case "PAIRWISE" -> Objective.PAIRWISE;
-            default -> throw new IllegalArgumentException("unknown objective '" + name + "': use PG, MSE, CE or PAIRWISE");
-        };
-    }
-
-    private Map<String, String> provenance(Objective objective, TrainerConfig config, ProbeSpec spec) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("features", features.toString());
-        p.put("samples", samples.toString());
-        p.put("objective", objective.name());
-        p.put("probe", spec.toString());
-        p.put("trainer", config.toString());
-        p.put("testFraction", Double.toString(testFraction));
-        p.put("library", "qprobe " + Version.get());
-        return p;
-    }
-
-    /** 1, 2, 4, ... and the fewest candidates any test prompt has. */
-    private static int[] defaultKs(SampleSet test) {
-        int fewest = Integer.MAX_VALUE;
-        for (int p = 0; p < test.promptCount(); p++) {
-            fewest = Math.min(fewest, test.rowsOfPrompt(p).length);
+    /** The objectives named, PG with this command's k_train and training temperature. */
+    private List<Objective> objectives() {
+        List<Objective> chosen = new ArrayList<>();
+        for (String name : objectives) {
+            Objective o = Objective.parse(name);
+            chosen.add(o.equals(Objective.PG) && !name.contains("(") ? Objective.pg(kTrain, pgTemperature) : o);
         }
-        return EvaluationGrid.powersOfTwoUpTo(fewest);
+        return chosen;
+    }
+
+    /** Fills every option's default from {@link Defaults}, so the command and the DSL cannot drift apart. */
+    static final class DefaultsProvider implements CommandLine.IDefaultValueProvider {
+        private static final Map<String, String> VALUES = Map.ofEntries(
+                Map.entry("--objective", "PG"),
+                Map.entry("--k-train", Integer.toString(Defaults.PG_K_TRAIN)),
+                Map.entry("--pg-temperature", Double.toString(Defaults.PG_TEMPERATURE)),
+                Map.entry("--probe", Defaults.PROBE.toString()),
+                Map.entry("--lr", Double.toString(Defaults.TRAINING.learningRate())),
+                Map.entry("--weight-decay", Double.toString(Defaults.TRAINING.weightDecay())),
+                Map.entry("--epochs", Integer.toString(Defaults.TRAINING.epochs())),
+                Map.entry("--batch-size", Integer.toString(Defaults.TRAINING.batchSize())),
+                Map.entry("--seed", Long.toString(Defaults.TRAINING.seed())),
+                Map.entry("--test-fraction", Double.toString(Defaults.TEST_FRACTION)),
+                Map.entry("--betas", join(Defaults.BETAS.values())),
+                Map.entry("--out", "qprobe-train-out"));
+
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            return arg instanceof CommandLine.Model.OptionSpec option ? VALUES.get(option.longestName()) : null;
+        }
+
+        private static String join(double[] values) {
+            StringBuilder s = new StringBuilder();
+            for (double v : values) {
+                s.append(s.length() == 0 ? "" : ",").append(v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v));
+            }
+            return s.toString();
+        }
     }
 }

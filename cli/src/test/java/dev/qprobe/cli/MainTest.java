@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.data.SyntheticSamples;
 import dev.qprobe.io.SampleSetIO;
+import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeFile;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -49,16 +50,72 @@ class MainTest {
         Run r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "PG,MSE",
                 "--lr", "1e-2", "--epochs", "40", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=8,beta=1)"), r.out());
+        assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=8,T=1)"), r.out());
+        // The demo's compact summary and charts, not the long table (that stays in results.csv).
+        assertTrue(r.out().contains("argmax selection (beta = 0), 95% CI") && r.out().contains("at k = 16, argmax vs base"),
+                r.out());
+        assertTrue(r.out().lines().count() < 40, "compact:\n" + r.out());
+        for (String chart : new String[] {"reward-vs-k.png", "reward-vs-beta.svg", "loss.png"}) {
+            assertTrue(Files.size(out.resolve(chart)) > 1000, chart);
+        }
         Table table = Table.read().csv(out.resolve("results.csv").toFile());
         // k = 1, 2, 4, 8, 16 x 4 betas x 2 probes, one base row, 5 oracle rows.
         assertEquals(5 * 4 * 2 + 1 + 5, table.rowCount());
-        ProbeFile.Saved pg = ProbeFile.read(out.resolve("probe-pg.json"));
-        assertEquals(20, pg.probe().dim());
-        assertEquals("PG(k=8,beta=1)", pg.provenance().get("objective"));
-        assertTrue(pg.provenance().get("library").startsWith("qprobe "));
+        Probe pg = ProbeFile.read(out.resolve("probes/pg.json"));
+        assertEquals(20, pg.dim());
+        assertEquals("PG(k=8,T=1)", pg.provenance().objective());
+        assertEquals(npy.toString(), pg.provenance().features());
+        assertTrue(pg.provenance().trainer().contains("learningRate=0.01"), pg.provenance().trainer());
+        assertTrue(pg.provenance().library().startsWith("qprobe "));
+        assertEquals(40, pg.provenance().train().samples() / 16 + pg.provenance().test().samples() / 16);
         // The saved probe scores exactly as the one that was trained (same file, read twice).
-        assertArrayEquals(pg.probe().scores(set), ProbeFile.read(out.resolve("probe-pg.json")).probe().scores(set));
+        assertArrayEquals(pg.scores(set), ProbeFile.read(out.resolve("probes/pg.json")).scores(set));
+    }
+
+    @Test
+    void trainChecksEveryOptionAgainstTheDataBeforeTheFirstEpoch(@TempDir Path dir) throws Exception {
+        // Rewards of 2 are outside [0, 1], so CE cannot train; prompts have 6 candidates, fewer than k = 64.
+        SampleSet.Builder b = SampleSet.builder(3);
+        for (int i = 0; i < 60; i++) {
+            b.add("p" + i / 6, i % 3 == 0 ? 2.0 : i % 2, new float[] {i % 6, i % 7, 1});
+        }
+        Path npy = dir.resolve("f.npy");
+        Path csv = dir.resolve("s.csv");
+        SampleSetIO.save(b.build(), npy, csv);
+        String[] data = {"train", "--features", npy.toString(), "--samples", csv.toString(), "--epochs", "3"};
+        Path out = dir.resolve("out");
+        for (String[] bad : new String[][] {{"--objective", "PG,FOO"}, {"--objective", "PG,PGG"},
+                {"--objective", "MSE,CE"}, {"--objective", "MSE", "--ks", "1,64"}, {"--objective", "MSE,MSE"}}) {
+            Run r = run(concat(data, bad, new String[] {"--out", out.toString()}));
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertTrue(Files.notExists(out.resolve("probes")) || Files.list(out.resolve("probes")).findAny().isEmpty(),
+                    "nothing trained before " + String.join(" ", bad) + " was refused");
+            assertTrue(r.err().lines().count() == 1, r.err());
+        }
+        assertTrue(run(concat(data, new String[] {"--objective", "PG,FOO"})).err().contains("unknown objective 'FOO'"));
+        assertTrue(run(concat(data, new String[] {"--objective", "PG,PGG"})).err()
+                .contains("unknown objective 'PGG' — did you mean PG?"));
+        assertTrue(run(concat(data, new String[] {"--objective", "MSE", "--ks", "1,64"})).err()
+                .contains("k = 64 exceeds the 6 candidates"));
+
+        // PG with k_train 8 on prompts of 6 candidates: every prompt is skipped, and that is said, not hidden.
+        Run pg = run(concat(data, new String[] {"--objective", "MSE,PG", "--k-train", "4", "--out", out.toString()}));
+        assertEquals(0, pg.code(), pg.err());
+        assertTrue(!pg.out().contains("note"), pg.out());
+        SampleSet.Builder uneven = SampleSet.builder(2);
+        for (int i = 0; i < 40; i++) {
+            uneven.add(i < 30 ? "big" + i / 10 : "small" + i / 5, i % 2, new float[] {i % 2, 1});
+        }
+        SampleSetIO.save(uneven.build(), npy, csv);
+        Run note = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--epochs", "3",
+                "--test-fraction", "0.2", "--seed", "3", "--ks", "1,2", "--out", dir.resolve("o2").toString());
+        assertEquals(0, note.code(), note.err());
+        assertTrue(note.out().matches("(?s).*note   PG\\(k=8,T=1\\): \\d of \\d training prompts have fewer than "
+                + "k_train = 8 candidates and are skipped.*"), note.out());
+    }
+
+    private static String[] concat(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
     }
 
     @Test

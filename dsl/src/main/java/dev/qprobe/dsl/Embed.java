@@ -1,5 +1,6 @@
 package dev.qprobe.dsl;
 
+import dev.qprobe.model.Model;
 import dev.qprobe.model.Embedder;
 import dev.qprobe.model.text.MiniLmEmbedder;
 

@@ -1,8 +1,9 @@
 package dev.qprobe.dsl;
 
-import dev.qprobe.collect.Collector;
 import dev.qprobe.collect.ProgressListener;
+import dev.qprobe.collect.SampleCollector;
 import dev.qprobe.data.PromptSamples;
+import dev.qprobe.model.Model;
 import dev.qprobe.model.SamplingConfig;
 import dev.qprobe.task.Task;
 import java.io.IOException;
@@ -84,7 +85,7 @@ public final class Experiment {
 
     /** Draws completions for every train and test prompt with the given settings. */
     public Samples sample(SamplingConfig config) {
-        Collector collector = collector(config, null);
+        SampleCollector collector = collector(config, null);
         try {
             List<PromptSamples> train = collector.sample(task, task.trainPrompts());
             List<PromptSamples> test = collector.sample(task, task.testPrompts());
@@ -94,10 +95,10 @@ public final class Experiment {
         }
     }
 
-    Collector collector(SamplingConfig config, dev.qprobe.model.Embedder embedder) {
+    SampleCollector collector(SamplingConfig config, dev.qprobe.model.Embedder embedder) {
         dev.qprobe.model.Embedder e = embedder != null ? embedder : NoFeatures.INSTANCE;
         ProgressListener listener = progress != null ? progress : DefaultProgress.get();
-        return new Collector(model.sampler(), e, config, cache).withProgress(listener).withConcurrency(concurrency);
+        return new SampleCollector(model.sampler(), e, config, cache).withProgress(listener).withConcurrency(concurrency);
     }
 
     @Override

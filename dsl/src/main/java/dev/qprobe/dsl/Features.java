@@ -1,7 +1,10 @@
 package dev.qprobe.dsl;
 
 import dev.qprobe.data.SampleSet;
+import dev.qprobe.eval.EvaluationGrid;
+import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.probe.Provenance;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
 import dev.qprobe.train.TrainerConfig;
@@ -23,6 +26,9 @@ public final class Features {
     private final String embedderId;
     private final SampleSet train;
     private final SampleSet test;
+    /** Fingerprints of train and test, computed once when the first probe is trained. */
+    private Provenance.Data trainData;
+    private Provenance.Data testData;
 
     Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test) {
         this.samples = samples;
@@ -105,14 +111,9 @@ public final class Features {
         return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test);
     }
 
-    /** One linear probe per objective, trained with the default settings (AdamW, 150 epochs, lr 3e-3). */
+    /** One linear probe per objective, trained with {@link Defaults#TRAINING} (AdamW, 150 epochs, lr 3e-3). */
     public Probes probe(Objective... objectives) {
-        return probe(ProbeSpec.linear(), defaultTraining(), objectives);
-    }
-
-    /** The DSL's training defaults: {@link TrainerConfig#defaults()} with learning rate 3e-3. */
-    public static TrainerConfig defaultTraining() {
-        return TrainerConfig.defaults().withLearningRate(3e-3);
+        return probe(Defaults.PROBE, Defaults.TRAINING, objectives);
     }
 
     /**
@@ -131,23 +132,80 @@ public final class Features {
         return train(spec, config, Objects.requireNonNull(listener, "listener"), objectives);
     }
 
-    /** Trains one probe per objective; a null listener means the default's, one stage per probe. */
-    private Probes train(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
+    /**
+     * Checks that every objective suits the training data, and that no objective is named twice,
+     * before any probe trains: a late objective that cannot train must not cost the earlier ones.
+     *
+     * @throws IllegalArgumentException naming the first objective that cannot train, and why
+     */
+    public void checkObjectives(Objective... objectives) {
         if (objectives.length == 0) {
             throw new IllegalArgumentException("name at least one objective, e.g. probe(Objective.PG, Objective.MSE)");
         }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Objective objective : objectives) {
+            if (!ids.add(objective.id())) {
+                throw new IllegalArgumentException("objective " + objective.name() + " is named twice");
+            }
+            objective.validate(train);
+        }
+    }
+
+    /**
+     * The evaluation grid for {@code betas} at {@code ks}, checked against these features: every k
+     * at most the fewest candidates of a test prompt.
+     *
+     * @throws IllegalArgumentException for a k the test prompts cannot supply
+     */
+    public EvaluationGrid grid(Beta betas, int... ks) {
+        int drawn = candidatesPerPrompt();
+        for (int k : ks) {
+            if (k > drawn) {
+                throw new IllegalArgumentException(drawnHere()
+                        ? "k = " + k + " exceeds the " + drawn + " samples drawn per prompt: sample(" + k
+                                + ", ...) to evaluate it, or choose k <= " + drawn
+                        : "k = " + k + " exceeds the " + drawn + " candidates of the smallest test prompt: choose k <= "
+                                + drawn);
+            }
+        }
+        return Defaults.grid(betas, ks);
+    }
+
+    /** Trains one probe per objective; a null listener means the default's, one stage per probe. */
+    private Probes train(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
+        checkObjectives(objectives);
         List<TrainingResult> trained = new ArrayList<>();
         for (Objective objective : objectives) {
             TrainingListener epochs = listener != null ? listener
                     : DefaultProgress.training(objective.name(), config.epochs());
-            trained.add(new Trainer(config).train(train, spec, objective, epochs));
+            TrainingResult t = new Trainer(config).train(train, spec, objective, epochs);
+            Probe probe = t.probe().withProvenance(provenance(t.probe().provenance()));
+            trained.add(new TrainingResult(probe, t.objective(), t.config(), t.backend(), t.lossCurve(), t.seconds()));
         }
         return new Probes(this, spec, config, trained);
     }
 
-    /** Not yet: selection needs trained probes. */
-    public Results select(Beta betas) {
-        throw new IllegalStateException("select() needs trained probes: call probe(Objective.PG, ...) first");
+    /** A trainer's provenance completed with where these features came from and fingerprints of the data. */
+    private Provenance provenance(Provenance trained) {
+        Provenance p = drawnHere()
+                ? trained.withOrigin(samples.experiment().task().name(), samples.experiment().model().id(),
+                        samples.config(), embedderId)
+                : trained.withOrigin(null, null, null, embedderId);
+        return p.withTrain(trainData()).withTest(testData());
+    }
+
+    private synchronized Provenance.Data trainData() {
+        if (trainData == null) {
+            trainData = Provenance.Data.of(train);
+        }
+        return trainData;
+    }
+
+    private synchronized Provenance.Data testData() {
+        if (testData == null) {
+            testData = Provenance.Data.of(test);
+        }
+        return testData;
     }
 
     @Override

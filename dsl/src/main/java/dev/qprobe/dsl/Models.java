@@ -1,5 +1,6 @@
 package dev.qprobe.dsl;
 
+import dev.qprobe.model.Model;
 import dev.qprobe.model.Embedder;
 import dev.qprobe.model.Sampler;
 import dev.qprobe.model.builtin.BuiltinModel;
@@ -25,6 +26,11 @@ public final class Models {
             @Override
             public Sampler sampler() {
                 return model();
+            }
+
+            @Override
+            public String device() {
+                return model().device().toString();
             }
 
             @Override
@@ -128,6 +134,11 @@ public final class Models {
             @Override
             public Sampler sampler() {
                 return sampler;
+            }
+
+            @Override
+            public String device() {
+                return "your sampler's";
             }
 
             @Override

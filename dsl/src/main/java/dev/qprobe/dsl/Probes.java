@@ -5,13 +5,15 @@ import dev.qprobe.eval.EvaluationGrid;
 import dev.qprobe.eval.EvaluationResult;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeSpec;
+import dev.qprobe.train.Objective;
 import dev.qprobe.train.TrainerConfig;
 import dev.qprobe.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Trained probes, one per objective. */
+/** Trained probes, one per objective; each carries its {@link dev.qprobe.probe.Provenance}. */
 public final class Probes {
     private final Features features;
     private final ProbeSpec spec;
@@ -33,12 +35,15 @@ public final class Probes {
         return trained;
     }
 
-    /** The probe trained for the objective named {@code name} (e.g. "MSE"; "PG" matches "PG(k=8,beta=1)"). */
-    public Probe probe(String name) {
-        return trained.stream().filter(t -> t.objective().equals(name) || t.objective().startsWith(name + "("))
-                .findFirst().map(TrainingResult::probe)
-                .orElseThrow(() -> new IllegalArgumentException("no probe for objective " + name + "; trained: "
-                        + trained.stream().map(TrainingResult::objective).toList()));
+    /**
+     * The probe trained for {@code objective} (e.g. {@code Objective.PG}).
+     *
+     * @throws IllegalArgumentException if none was
+     */
+    public Probe probe(Objective objective) {
+        return trained.stream().filter(t -> t.objective().equals(objective)).findFirst().map(TrainingResult::probe)
+                .orElseThrow(() -> new IllegalArgumentException("no probe for objective " + objective.name()
+                        + "; trained: " + trained.stream().map(t -> t.objective().name()).toList()));
     }
 
     /**
@@ -46,27 +51,31 @@ public final class Probes {
      * prompt (for features brought in: the fewest candidates of any test prompt), for each beta.
      */
     public Results select(Beta betas) {
-        return select(betas, EvaluationGrid.powersOfTwoUpTo(features.candidatesPerPrompt()));
+        return select(betas, Defaults.ks(features.candidatesPerPrompt()));
     }
 
     /** Evaluates selection at the given k values (each at most the samples drawn per prompt). */
     public Results select(Beta betas, int... ks) {
-        int drawn = features.candidatesPerPrompt();
-        for (int k : ks) {
-            if (k > drawn) {
-                throw new IllegalArgumentException(features.drawnHere()
-                        ? "k = " + k + " exceeds the " + drawn + " samples drawn per prompt: sample(" + k
-                                + ", ...) to evaluate it, or choose k <= " + drawn
-                        : "k = " + k + " exceeds the " + drawn + " candidates of the smallest test prompt: choose k <= "
-                                + drawn);
-            }
-        }
-        EvaluationGrid grid = EvaluationGrid.defaults().withKs(ks).withBetas(betas.values()).withRepeats(4);
+        EvaluationGrid grid = features.grid(betas, ks);
         List<EvaluationResult> results = new ArrayList<>();
         for (TrainingResult t : trained) {
-            results.add(Evaluation.evaluate(t.objective(), features.test(), t.probe().scores(features.test()), grid));
+            results.add(Evaluation.evaluate(t.objective().name(), features.test(), t.probe().scores(features.test()),
+                    grid));
         }
         return new Results(this, results);
+    }
+
+    /** These probes and {@code other}'s, trained on the same features with the same settings. */
+    Probes and(Probes other) {
+        if (other.features != features) {
+            throw new IllegalArgumentException("probes trained on other features cannot be combined: " + other.features);
+        }
+        if (!spec.equals(other.spec) || !config.equals(other.config)) {
+            throw new IllegalArgumentException("probes trained with other settings cannot be combined: " + other);
+        }
+        List<TrainingResult> all = new ArrayList<>(trained);
+        all.addAll(other.trained);
+        return new Probes(features, spec, config, all);
     }
 
     ProbeSpec spec() {
@@ -80,10 +89,8 @@ public final class Probes {
     @Override
     public String toString() {
         return "Probes[" + spec + " x " + trained.stream()
-                .map(t -> String.format(java.util.Locale.ROOT, "%s (loss %.4f)", t.objective(), t.finalLoss()))
+                .map(t -> String.format(Locale.ROOT, "%s (loss %.4f)", t.objective().name(), t.finalLoss()))
                 .collect(Collectors.joining(", ")) + "; " + config.epochs() + " epochs, lr " + config.learningRate()
                 + ", seed " + config.seed() + "]";
     }
-
-
 }

@@ -20,12 +20,14 @@ import java.util.List;
 public final class QProbe {
     /**
      * What a notebook or {@code qprobe shell} session imports before its first line: the DSL and
-     * its vocabulary, charts and selection, {@code java.util} (JShell's API, unlike the jshell
-     * tool, imports nothing by itself), {@code java.nio.file} for paths and Tablesaw's tables.
+     * its vocabulary, charts and selection, the sample collector and the OpenAI-compatible client,
+     * {@code java.util} (JShell's API, unlike the jshell tool, imports nothing by itself),
+     * {@code java.nio.file} for paths and Tablesaw's tables.
      */
     public static final List<String> IMPORTS = List.of("dev.qprobe.dsl.*", "dev.qprobe.task.*", "dev.qprobe.train.*",
             "dev.qprobe.probe.*", "dev.qprobe.data.*", "dev.qprobe.eval.*", "dev.qprobe.model.*", "dev.qprobe.io.*",
-            "dev.qprobe.report.*", "dev.qprobe.select.*", "java.util.*", "java.nio.file.*", "tech.tablesaw.api.*");
+            "dev.qprobe.report.*", "dev.qprobe.select.*", "dev.qprobe.collect.*", "dev.qprobe.model.openai.*",
+            "java.util.*", "java.nio.file.*", "tech.tablesaw.api.*");
 
     private QProbe() {
     }

@@ -1,17 +1,22 @@
 package dev.qprobe.dsl;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qprobe.Suggestions;
 import dev.qprobe.eval.Estimate;
 import dev.qprobe.eval.EvaluationResult;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeFile;
+import dev.qprobe.probe.Provenance;
+import dev.qprobe.probe.ProvenanceJson;
 import dev.qprobe.report.Chart;
 import dev.qprobe.report.Charts;
+import dev.qprobe.train.Objective;
 import dev.qprobe.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,20 +49,25 @@ public final class Results {
     }
 
     /**
-     * The evaluation of the probe named {@code method}: its label ("MSE"), or the label's name
-     * before its settings ("PG" finds "PG(k=8,beta=1)").
+     * The evaluation of the probe trained for {@code objective} (e.g. {@code Objective.PG}).
      *
-     * @throws IllegalArgumentException if no probe, or more than one, goes by that name
+     * @throws IllegalArgumentException if no probe was trained for it
+     */
+    public EvaluationResult result(Objective objective) {
+        return result(objective.name());
+    }
+
+    /**
+     * The evaluation labelled {@code method}, exactly as the table's method column has it ("MSE",
+     * "PG(k=8,T=1)").
+     *
+     * @throws IllegalArgumentException if no evaluation has that label (naming the nearest one)
      */
     public EvaluationResult result(String method) {
-        List<EvaluationResult> exact = results.stream().filter(r -> r.label().equals(method)).toList();
-        List<EvaluationResult> found = !exact.isEmpty() ? exact
-                : results.stream().filter(r -> r.label().startsWith(method + "(")).toList();
-        if (found.size() != 1) {
-            throw new IllegalArgumentException((found.isEmpty() ? "no probe named " : "several probes named ") + method
-                    + "; these results hold " + results.stream().map(EvaluationResult::label).toList());
-        }
-        return found.get(0);
+        List<String> labels = results.stream().map(EvaluationResult::label).toList();
+        return results.stream().filter(r -> r.label().equals(method)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no probe labelled '" + method + "'"
+                        + Suggestions.didYouMean(method, labels) + "; these results hold " + labels));
     }
 
     /** The mean reward of the base model's samples on the test prompts (k = 1), with its 95% CI. */
@@ -108,6 +118,15 @@ public final class Results {
                 : String.format(Locale.ROOT, "%.3f [%.3f, %.3f]", e.value(), e.low(), e.high());
     }
 
+    /**
+     * The compact summary {@code qprobe demo} and {@code qprobe train} print: argmax reward with
+     * 95% CIs at k = 1, 4, 16, ... and the largest k, one row per probe, the oracle and the base
+     * rate, then whether each probe beats the base at the largest k.
+     */
+    public String report() {
+        return Report.of(results);
+    }
+
     /** Expected reward vs k for argmax selection, one line per probe, with the base rate and the oracle. */
     public Chart chart() {
         return Charts.rewardVsK(results, 0);
@@ -133,32 +152,49 @@ public final class Results {
         return Charts.lossCurves(probes.training());
     }
 
-    /** What produced these results: task, model, sampling, features, probe, trainer, library version. */
-    public Map<String, String> provenance() {
-        return Provenance.of(probes);
+    /** How each probe was made, by the probe's id ("pg", "mse", ...): the files {@link #save} writes under probes/. */
+    public Map<String, Provenance> provenance() {
+        Map<String, Provenance> byId = new LinkedHashMap<>();
+        for (TrainingResult t : probes.training()) {
+            byId.put(t.objective().id(), t.probe().provenance());
+        }
+        return byId;
     }
 
     /**
-     * Writes {@code results.csv}, {@code provenance.json}, the charts (reward vs k, vs beta, vs
-     * KL, loss curves) as PNG and SVG, and one probe per objective under {@code probes/} (the
-     * {@link ProbeFile} format) into {@code directory}.
+     * These results and {@code other}'s side by side: probes trained on the same features with the
+     * same settings, evaluated on the same grid (how a front end adds one objective at a time).
+     */
+    public Results and(Results other) {
+        if (!results.get(0).grid().equals(other.results.get(0).grid())) {
+            throw new IllegalArgumentException("results evaluated on other grids cannot be combined");
+        }
+        List<EvaluationResult> all = new ArrayList<>(results);
+        all.addAll(other.results);
+        return new Results(probes.and(other.probes), all);
+    }
+
+    /**
+     * Writes {@code results.csv} (objective x k x beta), {@code provenance.json} (each probe's, by
+     * id), the charts (reward vs k, vs beta, vs KL, loss curves) as PNG and SVG, and each probe as
+     * {@code probes/ID.json} ({@code probes/pg.json}, {@code probes/mse.json}, ...; the
+     * {@link ProbeFile} format, provenance included) into {@code directory}.
      */
     public Path save(Path directory) throws IOException {
         Files.createDirectories(directory.resolve("probes"));
-        table().write().csv(directory.resolve("results.csv").toFile());
-        Charts.saveAll(Charts.overview(results, probes.training()), directory);
-        Map<String, String> provenance = provenance();
-        JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve("provenance.json").toFile(), provenance);
         for (TrainingResult t : probes.training()) {
-            Map<String, String> p = new LinkedHashMap<>(provenance);
-            p.put("objective", t.objective());
-            ProbeFile.write(directory.resolve("probes").resolve(fileName(t.objective())), t.probe(), p);
+            ProbeFile.write(directory.resolve("probes").resolve(t.objective().id() + ".json"), t.probe());
         }
+        table().write().csv(directory.resolve("results.csv").toFile());
+        ObjectNode provenance = JSON.createObjectNode();
+        provenance().forEach((id, p) -> provenance.set(id, ProvenanceJson.write(JSON, p)));
+        JSON.writerWithDefaultPrettyPrinter().writeValue(directory.resolve("provenance.json").toFile(), provenance);
+        Charts.saveAll(Charts.overview(results, probes.training()), directory);
         return directory;
     }
 
-    /** What {@link #save} wrote: the table, the provenance and the probes by objective. */
-    public record Saved(Table table, Map<String, String> provenance, Map<String, Probe> probes) {
+    /** What {@link #save} wrote: the table and the probes by id (each with its provenance). */
+    public record Saved(Table table, Map<String, Probe> probes) {
     }
 
     /** Reads a directory written by {@link #save}. */
@@ -168,20 +204,14 @@ public final class Results {
             throw new IOException(directory + " holds no results.csv: not a saved Results directory");
         }
         Table table = Table.read().csv(csv.toFile());
-        Map<String, String> provenance = JSON.readValue(directory.resolve("provenance.json").toFile(),
-                new TypeReference<LinkedHashMap<String, String>>() { });
         Map<String, Probe> probes = new LinkedHashMap<>();
         try (var files = Files.list(directory.resolve("probes"))) {
-            for (Path f : files.sorted().toList()) {
-                ProbeFile.Saved saved = ProbeFile.read(f);
-                probes.put(saved.provenance().getOrDefault("objective", f.getFileName().toString()), saved.probe());
+            for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                String name = f.getFileName().toString();
+                probes.put(name.substring(0, name.length() - ".json".length()), ProbeFile.read(f));
             }
         }
-        return new Saved(table, provenance, probes);
-    }
-
-    private static String fileName(String objective) {
-        return objective.replaceAll("[^A-Za-z0-9=.,-]", "_") + ".json";
+        return new Saved(table, probes);
     }
 
     /** The largest k evaluated. */

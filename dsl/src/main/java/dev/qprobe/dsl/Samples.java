@@ -60,18 +60,6 @@ public final class Samples {
         }
     }
 
-    /** Not yet: a probe needs features. */
-    public Probes probe(dev.qprobe.train.Objective... objectives) {
-        throw new IllegalStateException("probe() needs features of the samples: call embed(Embed.hidden(-1)), "
-                + "embed(Embed.text()) or embed(Embed.api()) first");
-    }
-
-    /** Not yet: selection needs trained probes. */
-    public Results select(Beta betas) {
-        throw new IllegalStateException("select() needs trained probes: call embed(...) and then "
-                + "probe(Objective.PG, ...) first");
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "Samples[%s: %d train + %d test prompts x k = %d at T = %s, top-p %s; "

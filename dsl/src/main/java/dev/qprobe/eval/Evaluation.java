@@ -73,6 +73,7 @@ public final class Evaluation {
                         + set.promptId(row) + "') is not finite");
             }
         }
+        grid = grid.forData(set);
         int[] ks = grid.ks();
         double[] betas = grid.betas();
         int prompts = set.promptCount();

@@ -8,13 +8,15 @@ import java.util.Arrays;
  * independent shuffles to average per prompt, how many bootstrap resamples to draw, and the seed.
  * Immutable; the {@code with...} methods return modified copies.
  *
- * <p>Defaults: k in {1, 2, 4, 8, 16, 32, 48}, beta in {0, 0.01, 0.1, 1}, 1 repeat, 1000
- * bootstrap samples, seed 0. k and beta values are kept sorted ascending.
+ * <p>Defaults: k from the data (1, 2, 4, ... and the fewest candidates any evaluated prompt has:
+ * {@link #powersOfTwoUpTo}), beta in {0, 0.01, 0.1, 1}, 1 repeat, 1000 bootstrap samples, seed 0.
+ * k and beta values are kept sorted ascending.
  */
 public final class EvaluationGrid {
     private static final EvaluationGrid DEFAULTS =
-            new EvaluationGrid(new int[] {1, 2, 4, 8, 16, 32, 48}, new double[] {0, 0.01, 0.1, 1}, 1, 1000, 0);
+            new EvaluationGrid(null, new double[] {0, 0.01, 0.1, 1}, 1, 1000, 0);
 
+    /** Null until set: then the k values come from the data evaluated ({@link #forData}). */
     private final int[] ks;
     private final double[] betas;
     private final int repeats;
@@ -22,7 +24,7 @@ public final class EvaluationGrid {
     private final long seed;
 
     private EvaluationGrid(int[] ks, double[] betas, int repeats, int bootstrapSamples, long seed) {
-        this.ks = checkKs(ks);
+        this.ks = ks == null ? null : checkKs(ks);
         this.betas = checkBetas(betas);
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be >= 1, got " + repeats);
@@ -91,6 +93,26 @@ public final class EvaluationGrid {
         return ks;
     }
 
+    /** True when k values were chosen ({@link #withKs}), false when they come from the data. */
+    public boolean hasKs() {
+        return ks != null;
+    }
+
+    /**
+     * This grid as it applies to {@code set}: unchanged when k values were chosen, else with k = 1,
+     * 2, 4, ... up to the fewest candidates any prompt of {@code set} has.
+     */
+    public EvaluationGrid forData(dev.qprobe.data.SampleSet set) {
+        if (ks != null) {
+            return this;
+        }
+        int fewest = Integer.MAX_VALUE;
+        for (int p = 0; p < set.promptCount(); p++) {
+            fewest = Math.min(fewest, set.rowsOfPrompt(p).length);
+        }
+        return withKs(powersOfTwoUpTo(fewest == Integer.MAX_VALUE ? 1 : fewest));
+    }
+
     /** This grid with other chunk sizes k (each >= 1, distinct). */
     public EvaluationGrid withKs(int... ks) {
         return new EvaluationGrid(ks, betas, repeats, bootstrapSamples, seed);
@@ -116,8 +138,16 @@ public final class EvaluationGrid {
         return new EvaluationGrid(ks, betas, repeats, bootstrapSamples, seed);
     }
 
-    /** The chunk sizes, ascending (a copy). */
+    /**
+     * The chunk sizes, ascending (a copy).
+     *
+     * @throws IllegalStateException when they are still to come from the data ({@link #forData})
+     */
     public int[] ks() {
+        if (ks == null) {
+            throw new IllegalStateException("this grid takes its k values from the data: call forData(set) or "
+                    + "withKs(...) first");
+        }
         return ks.clone();
     }
 
@@ -140,7 +170,7 @@ public final class EvaluationGrid {
 
     /** Position of k in {@link #ks()}, or -1. */
     int indexOfK(int k) {
-        int i = Arrays.binarySearch(ks, k);
+        int i = Arrays.binarySearch(ks(), k);
         return i < 0 ? -1 : i;
     }
 
@@ -164,7 +194,7 @@ public final class EvaluationGrid {
 
     @Override
     public String toString() {
-        return "EvaluationGrid[k " + Arrays.toString(ks) + ", beta " + Arrays.toString(betas) + ", repeats "
+        return "EvaluationGrid[k " + (ks == null ? "from the data" : Arrays.toString(ks)) + ", beta " + Arrays.toString(betas) + ", repeats "
                 + repeats + ", bootstrap " + bootstrapSamples + ", seed " + seed + "]";
     }
 }

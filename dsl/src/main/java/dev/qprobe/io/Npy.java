@@ -19,7 +19,9 @@ import java.util.Map;
  *
  * <p>Reading accepts format versions 1.0, 2.0 and 3.0, C (row-major) order only, and the dtypes
  * float32 and float16 in either byte order ({@code <f4 >f4 <f2 >f2}; {@code |} and {@code =} are
- * read as little-endian). The array must be 2-D, shape (n, d): one row per sample. Float16 is
+ * read as little-endian), and float64 ({@code <f8 >f8}, NumPy's default), which is narrowed to
+ * float32 with a note on standard error (a value beyond float32's range is then reported as
+ * infinite, naming its row and column). The array must be 2-D, shape (n, d): one row per sample. Float16 is
  * widened to float32 exactly. The data is streamed in chunks of a few MB straight into the one
  * {@code float[]} of the result, so a 100,000 x 4,096 file (1.6 GB) needs no second full copy.
  * Bytes after the data are rejected: they usually mean several arrays were saved into one file.
@@ -36,7 +38,8 @@ public final class Npy {
     /** No real header comes near this; the limit keeps a corrupt length from allocating gigabytes. */
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final String SUPPORTED =
-            "supported: float32 ('<f4', '>f4') and float16 ('<f2', '>f2'); convert with a.astype(np.float32)";
+            "supported: float32 ('<f4', '>f4'), float16 ('<f2', '>f2') and float64 ('<f8', '>f8'); "
+                    + "convert with a.astype(np.float32)";
 
     private Npy() {
     }
@@ -67,6 +70,10 @@ public final class Npy {
             }
             float[] data = new float[Math.toIntExact(header.rows() * header.dim())];
             readData(channel, header, data, src);
+            if (itemSize == Double.BYTES) {
+                System.err.println("qprobe: note: " + src + " holds float64 features; converted to float32, as "
+                        + "probes compute in float32 (save a.astype(np.float32) to halve the file and skip this)");
+            }
             try {
                 return FeatureMatrix.wrap(data, (int) header.rows(), (int) header.dim(), src);
             } catch (IllegalArgumentException e) {
@@ -164,6 +171,10 @@ public final class Npy {
             buffer.flip();
             if (itemSize == Float.BYTES) {
                 buffer.asFloatBuffer().get(data, off, count);
+            } else if (itemSize == Double.BYTES) {
+                for (int i = 0; i < count; i++) {
+                    data[off + i] = (float) buffer.getDouble();
+                }
             } else {
                 for (int i = 0; i < count; i++) {
                     data[off + i] = halfToFloat(buffer.getShort());
@@ -254,7 +265,7 @@ public final class Npy {
                 default -> null;
             };
             String type = order == null ? d : d.substring(1);
-            if (order == null || !(type.equals("f4") || type.equals("f2"))) {
+            if (order == null || !(type.equals("f4") || type.equals("f2") || type.equals("f8"))) {
                 throw new DataFormatException(src + ": unsupported dtype '" + d + "'" + describe(type) + "; "
                         + SUPPORTED);
             }
@@ -281,7 +292,7 @@ public final class Npy {
             } catch (IllegalArgumentException e) {
                 throw new DataFormatException(e.getMessage(), e);
             }
-            return new Header(d, order, type.equals("f4") ? 4 : 2, rows, dim);
+            return new Header(d, order, Integer.parseInt(type.substring(1)), rows, dim);
         }
 
         private static String tuple(List<?> shape) {

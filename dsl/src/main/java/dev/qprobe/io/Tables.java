@@ -117,8 +117,15 @@ final class Tables {
         }
     }
 
-    /** Reads JSON objects one after another (JSON lines) or, if the file starts with '[', one array of them. */
+    /**
+     * Reads JSON objects one after another (JSON lines) or, if the file starts with '[', one array
+     * of them. A leading UTF-8 byte order mark is skipped, as in CSV (Windows editors write one).
+     */
     private static void readJson(String src, Reader in, List<String> required, RowHandler handler) throws IOException {
+        in.mark(1);
+        if (in.read() != '\uFEFF') {
+            in.reset();
+        }
         int index = 0;
         try (JsonParser parser = JSON.createParser(in)) {
             JsonToken token = parser.nextToken();

@@ -10,11 +10,11 @@ package dev.qprobe.probe;
  *
  * @param learningRate step size
  * @param weightDecay  decoupled weight decay
- * @param beta1        first-moment decay
- * @param beta2        second-moment decay
+ * @param momentDecay1        first-moment decay
+ * @param momentDecay2        second-moment decay
  * @param eps          added to the root of the second moment
  */
-public record AdamW(double learningRate, double weightDecay, double beta1, double beta2, double eps) {
+public record AdamW(double learningRate, double weightDecay, double momentDecay1, double momentDecay2, double eps) {
 
     /** The factor every parameter is multiplied by before the step. */
     public double decay() {
@@ -23,12 +23,12 @@ public record AdamW(double learningRate, double weightDecay, double beta1, doubl
 
     /** 1 - b1^t, the first moment's bias correction at step t (1-based). */
     public double firstCorrection(int step) {
-        return 1 - Math.pow(beta1, step);
+        return 1 - Math.pow(momentDecay1, step);
     }
 
     /** 1 - b2^t, the second moment's bias correction at step t (1-based). */
     public double secondCorrection(int step) {
-        return 1 - Math.pow(beta2, step);
+        return 1 - Math.pow(momentDecay2, step);
     }
 
     /** Step {@code step} (1-based) in place on the host, with moments {@code m} and {@code v} kept in double. */
@@ -37,8 +37,8 @@ public record AdamW(double learningRate, double weightDecay, double beta1, doubl
         double c2 = secondCorrection(step);
         double decay = decay();
         for (int i = 0; i < params.length; i++) {
-            m[i] = beta1 * m[i] + (1 - beta1) * grad[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * grad[i] * grad[i];
+            m[i] = momentDecay1 * m[i] + (1 - momentDecay1) * grad[i];
+            v[i] = momentDecay2 * v[i] + (1 - momentDecay2) * grad[i] * grad[i];
             double update = (m[i] / c1) / (Math.sqrt(v[i] / c2) + eps);
             params[i] = (float) (params[i] * decay - learningRate * update);
         }

@@ -5,15 +5,22 @@ import dev.qprobe.data.SampleSet;
 import java.util.stream.IntStream;
 
 /**
- * A trained probe: Q(x) = f(standardize(x)) for an architecture f with fixed parameters.
- * Immutable; scoring new candidates is the production use.
+ * A trained probe: Q(x) = f(standardize(x)) for an architecture f with fixed parameters, and the
+ * {@link Provenance} that says how it was made. Immutable; scoring new candidates is the
+ * production use.
  */
 public final class Probe {
     private final ProbeSpec spec;
     private final float[] params;
     private final Standardizer standardizer;
+    private final Provenance provenance;
 
+    /** A probe from bare parameters: its provenance is {@link Provenance#unrecorded}. */
     public Probe(ProbeSpec spec, float[] params, Standardizer standardizer) {
+        this(spec, params, standardizer, Provenance.unrecorded(spec));
+    }
+
+    public Probe(ProbeSpec spec, float[] params, Standardizer standardizer, Provenance provenance) {
         int expected = spec.parameterCount(standardizer.dim());
         if (params.length != expected) {
             throw new IllegalArgumentException(spec + " on " + standardizer.dim() + " features needs "
@@ -22,6 +29,20 @@ public final class Probe {
         this.spec = spec;
         this.params = params.clone();
         this.standardizer = standardizer;
+        this.provenance = java.util.Objects.requireNonNull(provenance, "provenance");
+        if (!provenance.probe().equals(spec)) {
+            throw new IllegalArgumentException("provenance describes a " + provenance.probe() + " probe, not " + spec);
+        }
+    }
+
+    /** How this probe was made. */
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** The same probe with another account of how it was made (the architecture must match). */
+    public Probe withProvenance(Provenance provenance) {
+        return new Probe(spec, params, standardizer, provenance);
     }
 
     public ProbeSpec spec() {

@@ -8,36 +8,39 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A probe as one JSON file, readable from any language:
  * <pre>
  * {
- *   "format": "qprobe-probe/1",
+ *   "format": "qprobe-probe/2",
  *   "spec": "linear" | "mlp(64)" | "mlp(64,32)",
  *   "dim": d,
  *   "mean": [d floats], "invStd": [d floats],          standardization z = (x - mean) * invStd
  *   "parameters": [floats],                            layout in ProbeSpec's javadoc
- *   "provenance": {"task": ..., "objective": ..., ...} strings describing what produced it
+ *   "provenance": {                                    how it was made (see Provenance); null = unknown
+ *     "task", "model", "features", "objective", "trainer", "library": strings,
+ *     "seed": number,
+ *     "sampling": {"k", "temperature", "topP", "maxTokens", "stop": [strings], "seed"},
+ *     "train", "test": {"prompts", "samples", "dim", "sha256"}
+ *   }
  * }
  * </pre>
  * Floats are written in their shortest exact decimal form, so a probe reads back bit for bit.
+ * Files of the first format ({@code qprobe-probe/1}, whose provenance was loose strings) still
+ * read, as probes whose provenance is {@link Provenance#unrecorded unrecorded}.
  */
 public final class ProbeFile {
-    public static final String FORMAT = "qprobe-probe/1";
+    public static final String FORMAT = "qprobe-probe/2";
+    /** The format before provenance was typed: read, never written. */
+    static final String FORMAT_1 = "qprobe-probe/1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProbeFile() {
     }
 
-    /** A probe with the provenance it was saved with. */
-    public record Saved(Probe probe, Map<String, String> provenance) {
-    }
-
-    /** Writes atomically (temporary file, then rename). */
-    public static void write(Path file, Probe probe, Map<String, String> provenance) throws IOException {
+    /** Writes {@code probe} with its provenance, atomically (temporary file, then rename). */
+    public static void write(Path file, Probe probe) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("spec", probe.spec().toString());
@@ -45,8 +48,7 @@ public final class ProbeFile {
         root.set("mean", floats(probe.standardizer().mean()));
         root.set("invStd", floats(probe.standardizer().invStd()));
         root.set("parameters", floats(probe.parameters()));
-        ObjectNode prov = root.putObject("provenance");
-        provenance.forEach(prov::put);
+        root.set("provenance", ProvenanceJson.write(JSON, probe.provenance()));
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -58,14 +60,16 @@ public final class ProbeFile {
         }
     }
 
-    public static Saved read(Path file) throws IOException {
+    /** Reads a probe and its provenance. */
+    public static Probe read(Path file) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new IOException(file + ": not a readable probe file: " + e.getMessage(), e);
         }
-        if (root == null || !FORMAT.equals(root.path("format").asText())) {
+        String format = root == null ? "" : root.path("format").asText();
+        if (!FORMAT.equals(format) && !FORMAT_1.equals(format)) {
             throw new IOException(file + ": not a probe file (expected \"format\": \"" + FORMAT + "\")");
         }
         try {
@@ -74,9 +78,9 @@ public final class ProbeFile {
             float[] mean = floats(root, "mean", dim, file);
             float[] invStd = floats(root, "invStd", dim, file);
             float[] params = floats(root, "parameters", spec.parameterCount(Math.max(dim, 1)), file);
-            Map<String, String> provenance = new LinkedHashMap<>();
-            root.path("provenance").fields().forEachRemaining(e -> provenance.put(e.getKey(), e.getValue().asText()));
-            return new Saved(new Probe(spec, params, new Standardizer(mean, invStd)), provenance);
+            Provenance provenance = FORMAT_1.equals(format) ? Provenance.unrecorded(spec)
+                    : ProvenanceJson.read(root.path("provenance"), spec);
+            return new Probe(spec, params, new Standardizer(mean, invStd), provenance);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

@@ -119,6 +119,9 @@ public final class ProbeSpec {
                 // fall through to the error below
             }
         }
-        throw new IllegalArgumentException("unknown probe '" + text + "': use linear, mlp(W) or mlp(W1,W2)");
+        String kind = s.contains("(") ? s.substring(0, s.indexOf('(')) : s;
+        String hint = dev.qprobe.Suggestions.didYouMean(kind, java.util.List.of("linear", "mlp"));
+        throw new IllegalArgumentException("unknown probe '" + text + "'" + hint + ": use linear, mlp(W) or mlp(W1,W2)"
+                + " (in a shell, quote it: --probe 'mlp(16)')");
     }
 }

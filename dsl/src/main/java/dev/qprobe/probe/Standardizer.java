@@ -5,9 +5,46 @@ import dev.qprobe.data.FeatureMatrix;
 /**
  * Per-dimension standardization z = (x - mean) * invStd, fitted on training features. Hidden
  * states have dimensions on wildly different scales; standardizing lets one learning rate suit
- * them all. A constant dimension gets invStd = 0: it carries no information.
+ * them all. A constant dimension gets invStd = 0: it carries no information. Immutable: the
+ * arrays are copied in and the accessors hand out copies.
  */
 public record Standardizer(float[] mean, float[] invStd) {
+
+    public Standardizer {
+        if (mean.length != invStd.length) {
+            throw new IllegalArgumentException("mean has " + mean.length + " dims but invStd has " + invStd.length);
+        }
+        mean = mean.clone();
+        invStd = invStd.clone();
+    }
+
+    /** A copy of the per-dimension means. */
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /** A copy of the per-dimension inverse standard deviations. */
+    @Override
+    public float[] invStd() {
+        return invStd.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Standardizer other && java.util.Arrays.equals(mean, other.mean)
+                && java.util.Arrays.equals(invStd, other.invStd);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * java.util.Arrays.hashCode(mean) + java.util.Arrays.hashCode(invStd);
+    }
+
+    @Override
+    public String toString() {
+        return "Standardizer[" + mean.length + " dims]";
+    }
 
     /** The identity transform for {@code dim} dimensions. */
     public static Standardizer identity(int dim) {

@@ -387,15 +387,15 @@ public final class Charts {
         for (TrainingResult r : results) {
             double[] curve = Objects.requireNonNull(r, "training result").lossCurve();
             if (curve.length == 0) {
-                throw new IllegalArgumentException("the " + r.objective() + " result has an empty loss curve");
+                throw new IllegalArgumentException("the " + r.objective().name() + " result has an empty loss curve");
             }
             for (int e = 0; e < curve.length; e++) {
                 if (!Double.isFinite(curve[e])) {
-                    throw new IllegalArgumentException("the " + r.objective() + " loss is " + curve[e]
+                    throw new IllegalArgumentException("the " + r.objective().name() + " loss is " + curve[e]
                             + " at epoch " + (e + 1) + " (did training diverge?)");
                 }
             }
-            byObjective.computeIfAbsent(r.objective(), o -> new ArrayList<>()).add(r);
+            byObjective.computeIfAbsent(r.objective().name(), o -> new ArrayList<>()).add(r);
         }
         boolean single = byObjective.size() == 1;
         String title = single

@@ -9,28 +9,59 @@ import java.util.random.RandomGenerator;
 
 /**
  * The importance-weighted policy-gradient objective: -mean over chunks of
- * sum_i softmax(Q / beta)_i r_i, with each prompt's candidates reshuffled into chunks of k_train
+ * sum_i softmax(Q / T)_i r_i at training temperature T, with each prompt's candidates reshuffled into chunks of k_train
  * every epoch; a prompt's leftover candidates (fewer than k_train) sit that epoch out.
  * Adding a constant to every reward leaves the gradient unchanged: the softmax weights sum to one.
  */
 final class PolicyGradientObjective implements Objective {
     private final int kTrain;
-    private final double betaTrain;
+    private final double temperature;
 
-    PolicyGradientObjective(int kTrain, double betaTrain) {
+    PolicyGradientObjective(int kTrain, double temperature) {
         if (kTrain < 2) {
             throw new IllegalArgumentException("PG needs k_train >= 2 candidates per chunk to compare, got " + kTrain);
         }
-        if (!(betaTrain > 0) || Double.isInfinite(betaTrain)) {
-            throw new IllegalArgumentException("PG needs a finite beta_train > 0, got " + betaTrain);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("PG needs a finite training temperature > 0, got " + temperature);
         }
         this.kTrain = kTrain;
-        this.betaTrain = betaTrain;
+        this.temperature = temperature;
+    }
+
+    int kTrain() {
+        return kTrain;
     }
 
     @Override
     public String name() {
-        return "PG(k=" + kTrain + ",beta=" + Plans.format(betaTrain) + ")";
+        return "PG(k=" + kTrain + ",T=" + Plans.format(temperature) + ")";
+    }
+
+    @Override
+    public String id() {
+        return equals(Objective.PG) ? "pg" : "pg-k" + kTrain + "-t" + Plans.format(temperature);
+    }
+
+    @Override
+    public java.util.List<String> notes(SampleSet train) {
+        int skipped = 0;
+        for (int p = 0; p < train.promptCount(); p++) {
+            skipped += train.rowsOfPrompt(p).length < kTrain ? 1 : 0;
+        }
+        return skipped == 0 ? java.util.List.of() : java.util.List.of(name() + ": " + skipped + " of "
+                + train.promptCount() + " training prompts have fewer than k_train = " + kTrain
+                + " candidates and are skipped (sample more per prompt or lower k_train to use them)");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PolicyGradientObjective other && kTrain == other.kTrain
+                && Double.compare(temperature, other.temperature) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * kTrain + Double.hashCode(temperature);
     }
 
     @Override
@@ -84,7 +115,7 @@ final class PolicyGradientObjective implements Objective {
             chunksOfGroup.add(chunkMembers);
         }
         int[][] groupArray = groups.toArray(int[][]::new);
-        LossForm form = new LossForm(LossForm.Kind.SOFTMAX_REWARD, betaTrain, train.rewards());
+        LossForm form = new LossForm(LossForm.Kind.SOFTMAX_REWARD, temperature, train.rewards());
         return new EpochPlan(groupArray, chunksOfGroup.toArray(int[][][]::new), form, (g, q, dq) -> {
             int[] rows = groupArray[g];
             double loss = 0;
@@ -95,16 +126,16 @@ final class PolicyGradientObjective implements Objective {
         });
     }
 
-    /** -sum_i softmax(q / beta)_i r_i over one chunk, writing its score gradient into dq. */
+    /** -sum_i softmax(q / T)_i r_i over one chunk, writing its score gradient into dq. */
     private double chunkLoss(int[] chunk, int[] rows, SampleSet train, float[] q, float[] dq) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i : chunk) {
-            max = Math.max(max, q[i] / betaTrain);
+            max = Math.max(max, q[i] / temperature);
         }
         double[] p = new double[chunk.length];
         double z = 0;
         for (int c = 0; c < chunk.length; c++) {
-            p[c] = Math.exp(q[chunk[c]] / betaTrain - max);
+            p[c] = Math.exp(q[chunk[c]] / temperature - max);
             z += p[c];
         }
         double expected = 0;
@@ -112,9 +143,9 @@ final class PolicyGradientObjective implements Objective {
             p[c] /= z;
             expected += p[c] * train.reward(rows[chunk[c]]);
         }
-        // d/dq_i of -sum_j p_j r_j = -(p_i / beta) (r_i - sum_j p_j r_j)
+        // d/dq_i of -sum_j p_j r_j = -(p_i / T) (r_i - sum_j p_j r_j)
         for (int c = 0; c < chunk.length; c++) {
-            dq[chunk[c]] = (float) (-p[c] / betaTrain * (train.reward(rows[chunk[c]]) - expected));
+            dq[chunk[c]] = (float) (-p[c] / temperature * (train.reward(rows[chunk[c]]) - expected));
         }
         return -expected;
     }

@@ -6,6 +6,7 @@ import dev.qprobe.probe.ProbeBackend;
 import dev.qprobe.probe.ProbeBackends;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.probe.ProbeTraining;
+import dev.qprobe.probe.Provenance;
 import dev.qprobe.probe.Standardizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,15 +78,15 @@ public final class Trainer {
                 }
                 curve[epoch] = loss / units;
                 if (!Double.isFinite(curve[epoch])) {
-                    throw new ArithmeticException(objective.name() + " loss became " + curve[epoch] + " at epoch "
-                            + (epoch + 1) + ": lower the learning rate (now " + config.learningRate() + ")");
+                    throw new ArithmeticException(Divergence.advice(objective, curve[epoch], epoch + 1, train, config));
                 }
                 listener.onEpoch(epoch + 1, config.epochs(), curve[epoch]);
             }
             params = training.parameters();
         }
-        Probe probe = new Probe(spec, params, standardizer);
-        return new TrainingResult(probe, objective.name(), config, used.name(), curve,
+        Probe probe = new Probe(spec, params, standardizer, Provenance.ofTraining(spec, objective.name(),
+                config.toString(), config.seed(), null));
+        return new TrainingResult(probe, objective, config, used.name(), curve,
                 (System.nanoTime() - start) / 1e9);
     }
 

@@ -8,8 +8,8 @@ import dev.qprobe.probe.Backend;
  *
  * @param learningRate step size
  * @param weightDecay  decoupled weight decay (AdamW), applied to every parameter
- * @param beta1        first-moment decay
- * @param beta2        second-moment decay
+ * @param momentDecay1 first-moment decay
+ * @param momentDecay2 second-moment decay
  * @param eps          added to the root of the second moment
  * @param epochs       passes over the training set
  * @param batchSize    samples per optimizer step (whole groups are kept together); 0 = full batch
@@ -17,7 +17,7 @@ import dev.qprobe.probe.Backend;
  * @param standardize  standardize features with the training set's mean and standard deviation
  * @param backend      where probe math runs: {@link Backend#auto()} (DJL on a GPU when one is visible, else the CPU)
  */
-public record TrainerConfig(double learningRate, double weightDecay, double beta1, double beta2, double eps,
+public record TrainerConfig(double learningRate, double weightDecay, double momentDecay1, double momentDecay2, double eps,
                             int epochs, int batchSize, long seed, boolean standardize, Backend backend) {
 
     public TrainerConfig {
@@ -25,8 +25,8 @@ public record TrainerConfig(double learningRate, double weightDecay, double beta
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
             throw new IllegalArgumentException("weightDecay must be finite and >= 0, got " + weightDecay);
         }
-        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        if (!(momentDecay1 >= 0 && momentDecay1 < 1) || !(momentDecay2 >= 0 && momentDecay2 < 1)) {
+            throw new IllegalArgumentException("Adam betas must be in [0, 1), got " + momentDecay1 + ", " + momentDecay2);
         }
         requireFinitePositive(eps, "eps");
         if (epochs < 1) {
@@ -44,50 +44,50 @@ public record TrainerConfig(double learningRate, double weightDecay, double beta
         }
     }
 
-    /** lr 1e-3, weight decay 0.01, betas (0.9, 0.999), eps 1e-8, 150 epochs, full batch, seed 0, standardized, backend auto. */
+    /** lr 1e-3, weight decay 0.01, moment decays (0.9, 0.999), eps 1e-8, 150 epochs, full batch, seed 0, standardized, backend auto. */
     public static TrainerConfig defaults() {
         return new TrainerConfig(1e-3, 0.01, 0.9, 0.999, 1e-8, 150, 0, 0L, true, Backend.auto());
     }
 
     public TrainerConfig withLearningRate(double v) {
-        return new TrainerConfig(v, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, standardize, backend);
+        return new TrainerConfig(v, weightDecay, momentDecay1, momentDecay2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withWeightDecay(double v) {
-        return new TrainerConfig(learningRate, v, beta1, beta2, eps, epochs, batchSize, seed, standardize, backend);
+        return new TrainerConfig(learningRate, v, momentDecay1, momentDecay2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
-    public TrainerConfig withBetas(double b1, double b2) {
+    public TrainerConfig withMomentDecays(double b1, double b2) {
         return new TrainerConfig(learningRate, weightDecay, b1, b2, eps, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withEps(double v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, v, epochs, batchSize, seed, standardize, backend);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, v, epochs, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withEpochs(int v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, v, batchSize, seed, standardize, backend);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, eps, v, batchSize, seed, standardize, backend);
     }
 
     public TrainerConfig withBatchSize(int v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, v, seed, standardize, backend);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, eps, epochs, v, seed, standardize, backend);
     }
 
     public TrainerConfig withSeed(long v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, v, standardize, backend);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, eps, epochs, batchSize, v, standardize, backend);
     }
 
     public TrainerConfig withStandardize(boolean v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, v, backend);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, eps, epochs, batchSize, seed, v, backend);
     }
 
     /** Trains on {@code v}, e.g. {@code Backend.djl("gpu(0)")} or {@code Backend.cpu()}. */
     public TrainerConfig withBackend(Backend v) {
-        return new TrainerConfig(learningRate, weightDecay, beta1, beta2, eps, epochs, batchSize, seed, standardize, v);
+        return new TrainerConfig(learningRate, weightDecay, momentDecay1, momentDecay2, eps, epochs, batchSize, seed, standardize, v);
     }
 
     /** The optimizer these settings describe. */
     public AdamW adamW() {
-        return new AdamW(learningRate, weightDecay, beta1, beta2, eps);
+        return new AdamW(learningRate, weightDecay, momentDecay1, momentDecay2, eps);
     }
 }

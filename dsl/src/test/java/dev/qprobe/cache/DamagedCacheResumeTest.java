@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.qprobe.collect.Collector;
+import dev.qprobe.collect.SampleCollector;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
@@ -114,7 +114,7 @@ class DamagedCacheResumeTest {
 
     /** One run: collect through the cache, train a PG probe, evaluate; the results table as CSV. */
     private static String run(Path cacheRoot, SeededSampler sampler, TextEmbedder embedder) throws IOException {
-        SampleSet set = new Collector(sampler, embedder, SamplingConfig.of(K), cacheRoot).collect(TASK, PROMPTS);
+        SampleSet set = new SampleCollector(sampler, embedder, SamplingConfig.of(K), cacheRoot).collect(TASK, PROMPTS);
         SampleSet.Split split = set.splitByPrompt(0.25, 0);
         Probe probe = new Trainer(TrainerConfig.defaults().withEpochs(20).withSeed(1))
                 .train(split.train(), ProbeSpec.linear(), Objective.pg(4, 1.0)).probe();
@@ -135,7 +135,7 @@ class DamagedCacheResumeTest {
 
     /** A copy of the undamaged cache, damaged by {@code damage}; returns its log. */
     private Path damagedCopy(Consumer<Path> damage) throws IOException {
-        Path source = pristineRoot.resolve(new Collector(new SeededSampler(), new TextEmbedder(), SamplingConfig.of(K),
+        Path source = pristineRoot.resolve(new SampleCollector(new SeededSampler(), new TextEmbedder(), SamplingConfig.of(K),
                 pristineRoot).key(TASK).digest());
         Path target = Files.createDirectories(root.resolve(source.getFileName()));
         try (Stream<Path> files = Files.list(source)) {

@@ -35,13 +35,17 @@ class BroughtInFeaturesTest {
 
         // k = 1, 2, 4, 8 and then the 12 candidates every test prompt has.
         assertEquals(12, run.maxK());
-        Estimate pg = run.result("PG").reward(12, 0);
+        Estimate pg = run.result(Objective.PG).reward(12, 0);
         assertTrue(pg.value() > run.base().value() + 0.2, "a PG probe on the hidden direction beats the base: " + run);
-        assertEquals("features.npy", run.provenance().get("features"));
-        assertEquals("12", run.provenance().get("k"));
-        assertFalse(run.provenance().containsKey("model"), "nothing here sampled these features");
+        var provenance = run.provenance().get("pg");
+        assertEquals("features.npy", provenance.features());
+        assertEquals(12, provenance.test().samples() / provenance.test().prompts());
+        assertEquals(null, provenance.model(), "nothing here sampled these features");
+        assertEquals(null, provenance.sampling());
         Results.Saved saved = Results.load(run.save(dir.resolve("run")));
-        assertEquals(2, saved.probes().size());
+        assertEquals(java.util.List.of("mse", "pg"), java.util.List.copyOf(saved.probes().keySet()),
+                "probe files are named by readable ids: probes/pg.json, probes/mse.json");
+        assertEquals(provenance, saved.probes().get("pg").provenance());
     }
 
     @Test
@@ -84,21 +88,28 @@ class BroughtInFeaturesTest {
     void resultsAreFoundByMethodAndSummarisedByK() {
         Results run = QProbe.features("synthetic", SPLIT).probe(Objective.PG, Objective.MSE).select(Beta.of(0, 0.1));
         assertEquals("MSE", run.result("MSE").label());
-        assertEquals("PG(k=8,beta=1)", run.result("PG").label());
-        assertEquals("PG(k=8,beta=1)", run.result("PG(k=8,beta=1)").label());
-        var missing = assertThrows(IllegalArgumentException.class, () -> run.result("CE"));
-        assertTrue(missing.getMessage().contains("no probe named CE") && missing.getMessage().contains("MSE"),
+        assertEquals("PG(k=8,T=1)", run.result(Objective.PG).label());
+        assertEquals("PG(k=8,T=1)", run.result("PG(k=8,T=1)").label());
+        var missing = assertThrows(IllegalArgumentException.class, () -> run.result(Objective.CE));
+        assertTrue(missing.getMessage().contains("no probe labelled 'CE'") && missing.getMessage().contains("MSE"),
                 missing.getMessage());
+        var noPrefix = assertThrows(IllegalArgumentException.class, () -> run.result("PG"));
+        assertTrue(noPrefix.getMessage().contains("did you mean"), "no lookup by prefix: " + noPrefix.getMessage());
+        var typo = assertThrows(IllegalArgumentException.class, () -> run.result("MSEE"));
+        assertTrue(typo.getMessage().contains("did you mean MSE?"), typo.getMessage());
         Results twoPg = QProbe.features("synthetic", SPLIT).probe(Objective.pg(4, 1), Objective.pg(8, 1))
                 .select(Beta.of(0));
-        var ambiguous = assertThrows(IllegalArgumentException.class, () -> twoPg.result("PG"));
-        assertTrue(ambiguous.getMessage().contains("several probes named PG"), ambiguous.getMessage());
+        assertEquals("PG(k=4,T=1)", twoPg.result(Objective.pg(4, 1)).label());
+        assertEquals(java.util.List.of("pg-k4-t1", "pg"), java.util.List.copyOf(twoPg.provenance().keySet()));
+        var twice = assertThrows(IllegalArgumentException.class,
+                () -> QProbe.features("synthetic", SPLIT).probe(Objective.MSE, Objective.MSE));
+        assertTrue(twice.getMessage().contains("named twice"), twice.getMessage());
         assertEquals(run.results().get(0).base(), run.base());
         assertEquals(run.results().get(1).oracle(8), run.oracle(8));
 
         Table summary = run.summary(0.1);
         assertEquals(java.util.List.of("method", "k = 1", "k = 2", "k = 4", "k = 8", "k = 12"), summary.columnNames());
-        assertEquals(java.util.List.of("PG(k=8,beta=1)", "MSE", "oracle (best of k)", "base (mean of pi0)"),
+        assertEquals(java.util.List.of("PG(k=8,T=1)", "MSE", "oracle (best of k)", "base (mean of pi0)"),
                 summary.stringColumn("method").asList());
         Estimate mse = run.result("MSE").reward(4, 0.1);
         assertEquals(String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", mse.value(), mse.low(), mse.high()),

@@ -90,7 +90,7 @@ class DefaultProgressTest {
     void trainingReportsEachProbeAsAStageOfEpochs() {
         Features features = experiment().sample(2, 0.8).embed(Embed.of(LENGTHS));
         DefaultProgress.set(recorder);
-        TrainerConfig threeEpochs = Features.defaultTraining().withEpochs(3);
+        TrainerConfig threeEpochs = Defaults.TRAINING.withEpochs(3);
         features.probe(ProbeSpec.linear(), threeEpochs, Objective.MSE, Objective.CE);
         List<String> expected = new ArrayList<>();
         for (String objective : List.of("MSE", "CE")) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.qprobe.probe.Provenance;
 import dev.qprobe.task.ArithmeticTask;
 import dev.qprobe.task.PreferenceTask;
 import dev.qprobe.task.Prompt;
@@ -37,26 +38,34 @@ class QProbeTest {
         var pg = run.results().get(0);
         assertTrue(pg.reward(16, 0).value() > pg.base().value(), run.toString());
         assertTrue(run.toString().startsWith("Results[30 test prompts"), run.toString());
-        assertTrue(probes.probe("PG").dim() == 96);
+        assertTrue(probes.probe(Objective.PG).dim() == 96);
 
         var chart = run.chart();
         assertEquals(800, chart.image().getWidth());
-        assertTrue(chart.svg().contains("PG(k=8,beta=1)"), "the legend names the probes");
+        assertTrue(chart.svg().contains("PG(k=8,T=1)"), "the legend names the probes");
         // Save and load: same table, same probes, provenance that says what produced them.
         Results.Saved back = Results.load(run.save(out));
         assertEquals(table.rowCount(), back.table().rowCount());
         for (int i = 0; i < table.rowCount(); i++) {
             assertEquals(table.doubleColumn("reward").get(i), back.table().numberColumn("reward").getDouble(i), 1e-12);
         }
-        assertArrayEquals(probes.probe("PG").scores(features.test()),
-                back.probes().get(pg.label()).scores(features.test()));
-        assertEquals(SMALL.name(), back.provenance().get("task"));
+        assertArrayEquals(probes.probe(Objective.PG).scores(features.test()),
+                back.probes().get("pg").scores(features.test()));
+        Provenance provenance = back.probes().get("pg").provenance();
+        assertEquals(provenance, probes.probe(Objective.PG).provenance(), "the file says all the probe knew");
+        assertEquals(SMALL.name(), provenance.task());
+        assertEquals("PG(k=8,T=1)", provenance.objective());
+        assertEquals(Models.builtin().id(), provenance.model());
+        assertEquals(60, provenance.train().prompts());
+        assertEquals(60 * 16, provenance.train().samples());
+        assertEquals(64, provenance.test().sha256().length());
         for (String file : List.of("reward-vs-k.png", "reward-vs-k.svg", "reward-vs-beta.png", "reward-vs-kl.svg",
                 "loss.png")) {
             assertTrue(java.nio.file.Files.size(out.resolve(file)) > 1000, file);
         }
-        assertEquals("16", back.provenance().get("k"));
-        assertTrue(back.provenance().get("features").contains("hidden(layer=-1"), back.provenance().toString());
+        assertEquals(16, provenance.sampling().k());
+        assertTrue(provenance.features().contains("hidden(layer=-1"), provenance.toString());
+        assertTrue(java.nio.file.Files.readString(out.resolve("provenance.json")).contains("\"mse\""));
 
         // One call, one table: the data-limited regime.
         Table sweep = Sweep.over("train_prompts", List.of(15, 60),
@@ -126,12 +135,7 @@ class QProbeTest {
         var tiny = Tasks.of("tiny", List.of(new Prompt("a", "1+1="), new Prompt("b", "2+3=")),
                 List.of(new Prompt("c", "4+4=")), (p, c) -> c.trim().length() / 10.0);
         Samples samples = QProbe.task(tiny).cache(cache).sample(4, 0.8);
-        var early = assertThrows(IllegalStateException.class, () -> samples.select(Beta.standard()));
-        assertTrue(early.getMessage().contains("probe(Objective.PG"), early.getMessage());
-        var noFeatures = assertThrows(IllegalStateException.class, () -> samples.probe(Objective.PG));
-        assertTrue(noFeatures.getMessage().contains("embed("), noFeatures.getMessage());
         Features features = samples.embed(Embed.hidden(-1));
-        assertThrows(IllegalStateException.class, () -> features.select(Beta.standard()));
         var binary = assertThrows(IllegalArgumentException.class, () -> features.probe(Objective.CE));
         assertTrue(binary.getMessage().contains("use MSE or PG"), binary.getMessage());
         Probes probes = features.probe(Objective.MSE);

@@ -250,9 +250,9 @@ class ChartsTest {
         assertMessage(() -> Charts.lines("t", "x", "y", Map.of()), "no series");
         assertMessage(() -> Charts.lines("t", "x", "y", Map.of("a", List.of())), "series 'a' has no points");
         TrainingResult r = trained.get(0);
-        assertMessage(() -> Charts.lossCurves(List.of(new TrainingResult(r.probe(), "MSE", r.config(), r.backend(),
-                new double[0], 0))), "the MSE result has an empty loss curve");
-        assertMessage(() -> Charts.lossCurves(List.of(new TrainingResult(r.probe(), "MSE", r.config(), r.backend(),
+        assertMessage(() -> Charts.lossCurves(List.of(new TrainingResult(r.probe(), Objective.MSE, r.config(), r.backend(),
+                new double[0], 0))), "a loss curve has at least one epoch");
+        assertMessage(() -> Charts.lossCurves(List.of(new TrainingResult(r.probe(), Objective.MSE, r.config(), r.backend(),
                 new double[] {1, Double.NaN}, 0))), "the MSE loss is NaN at epoch 2");
     }
 

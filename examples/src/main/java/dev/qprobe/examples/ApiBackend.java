@@ -4,7 +4,7 @@ import dev.qprobe.dsl.Beta;
 import dev.qprobe.dsl.Embed;
 import dev.qprobe.dsl.Experiment;
 import dev.qprobe.dsl.Features;
-import dev.qprobe.dsl.Model;
+import dev.qprobe.model.Model;
 import dev.qprobe.dsl.Models;
 import dev.qprobe.dsl.QProbe;
 import dev.qprobe.dsl.Results;

@@ -18,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -67,22 +67,17 @@ public final class SaveProbeAndRerank {
             experiment = experiment.cache(options.path("cache"));
         }
         Features features = experiment.sample(k, 0.8).embed(Embed.hidden(-1));
-        Probe trained = features.probe(Objective.PG).probe("PG");
+        Probe trained = features.probe(Objective.PG).probe(Objective.PG);
 
-        // 2. Save: the weights, the standardization, and what a user of the file must know.
-        Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("task", task.name());
-        provenance.put("objective", Objective.PG.name());
-        provenance.put("features", features.embedderId());
-        ProbeFile.write(file, trained, provenance);
+        // 2. Save: the weights, the standardization, and the provenance the probe carries.
+        ProbeFile.write(file, trained);
         System.out.printf(Locale.ROOT, "saved  %s (%s, %d bytes)%n", file, trained, Files.size(file));
 
         // 3. Load, as a service that reranks would, and check the features it expects.
-        ProbeFile.Saved saved = ProbeFile.read(file);
-        Probe probe = saved.probe();
+        Probe probe = ProbeFile.read(file);
         Embedder embedder = Models.builtin().hiddenStates(-1, false);
-        if (!embedder.id().equals(saved.provenance().get("features"))) {
-            throw new IllegalStateException(file + " was trained on features " + saved.provenance().get("features")
+        if (!embedder.id().equals(probe.provenance().features())) {
+            throw new IllegalStateException(file + " was trained on features " + probe.provenance().features()
                     + ", not " + embedder.id());
         }
         System.out.printf(Locale.ROOT, "loaded %s; scores the test features as the trained probe did: %b%n", probe,

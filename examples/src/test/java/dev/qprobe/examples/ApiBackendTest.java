@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApiBackendTest {
-    private static final Pattern ARGMAX = Pattern.compile("base ([0-9.]+), oracle@8 [0-9.]+; PG\\(k=8,beta=1\\) argmax@8 ([0-9.]+)");
+    private static final Pattern ARGMAX = Pattern.compile("base ([0-9.]+), oracle@8 [0-9.]+; PG\\(k=8,T=1\\) argmax@8 ([0-9.]+)");
 
     @Test
     void samplesAndEmbedsThroughTheEndpointAndTheProbeLearnsWhichAnswersToTrust(@TempDir Path cache) throws Exception {

@@ -26,10 +26,11 @@ class SaveProbeAndRerankTest {
                 "--train", "12", "--k", "8", "--new", "3", "--probe-file", file.toString(),
                 "--cache", dir.resolve("cache").toString()}));
 
-        ProbeFile.Saved saved = ProbeFile.read(file);
-        assertEquals(96, saved.probe().dim(), "the built-in model's hidden state");
-        assertTrue(saved.provenance().get("features").contains("hidden(layer=-1"), saved.provenance().toString());
-        assertEquals("PG(k=8,beta=1)", saved.provenance().get("objective"));
+        var saved = ProbeFile.read(file);
+        assertEquals(96, saved.dim(), "the built-in model's hidden state");
+        assertTrue(saved.provenance().features().contains("hidden(layer=-1"), saved.provenance().toString());
+        assertEquals("PG(k=8,T=1)", saved.provenance().objective());
+        assertEquals(12, saved.provenance().train().prompts());
         assertTrue(printed.contains("scores the test features as the trained probe did: true"), printed);
 
         Set<String> seen = new HashSet<>();

@@ -42,7 +42,12 @@ import javax.net.ssl.SSLException;
  */
 final class OpenAiClient {
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final ObjectReader READER = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * Reads NaN and Infinity literals as numbers, so that a response holding them is reported as a
+     * bad value (a permanent error) rather than as malformed JSON, which would be retried.
+     */
+    private static final ObjectReader READER = JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .with(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS);
     private static final int MESSAGE_CHARS = 300;
     private static final Pattern SECONDS = Pattern.compile("\\d{1,9}(\\.\\d{1,9})?");
 
@@ -124,6 +129,10 @@ final class OpenAiClient {
                     failure = "HTTP " + status + ": " + serverMessage;
                     retryAfter = response.headers().firstValue("Retry-After")
                             .flatMap(v -> retryAfter(v, Instant.now())).orElse(null);
+                    if (retryAfter != null && retryAfter.compareTo(endpoint.maxBackoff()) > 0) {
+                        failure += " (its Retry-After of " + retryAfter.toSeconds() + " s was capped at "
+                                + endpoint.maxBackoff().toMillis() / 1000.0 + " s, the endpoint's maxBackoff)";
+                    }
                 }
             } catch (SSLException e) {
                 throw new EndpointException("TLS failure talking to " + url() + ": " + e.getMessage(),

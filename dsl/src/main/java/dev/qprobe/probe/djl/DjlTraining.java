@@ -69,8 +69,8 @@ final class DjlTraining implements ProbeTraining {
 
     /** AdamW as {@link AdamW#update} writes it, in float64, rounding the parameters to float32 once. */
     private void update(NDArray g) {
-        double b1 = optimizer.beta1();
-        double b2 = optimizer.beta2();
+        double b1 = optimizer.momentDecay1();
+        double b2 = optimizer.momentDecay2();
         m.muli(b1).addi(g.mul(1 - b1));
         v.muli(b2).addi(g.square().mul(1 - b2));
         NDArray denominator = v.div(optimizer.secondCorrection(step)).sqrt().add(optimizer.eps());

@@ -1,7 +1,4 @@
-package dev.qprobe.dsl;
-
-import dev.qprobe.model.Embedder;
-import dev.qprobe.model.Sampler;
+package dev.qprobe.model;
 
 /** A language model as the DSL sees it: a sampler, and the feature sources it offers. */
 public interface Model {
@@ -10,6 +7,11 @@ public interface Model {
     String id();
 
     Sampler sampler();
+
+    /** Where the model runs, e.g. "cpu()" or "gpu(0)"; "remote" for a model behind an endpoint. */
+    default String device() {
+        return "remote";
+    }
 
     /** The residual stream after block {@code layer} (counted from the top, -1 = last). */
     default Embedder hiddenStates(int layer, boolean meanOverCompletion) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The collector with a scripted sampler and embedder that count their calls. */
-class CollectorTest {
+class SampleCollectorTest {
     private static final List<Prompt> PROMPTS = List.of(new Prompt("a", "1+1="), new Prompt("b", "2+2="),
             new Prompt("c", "3+3="));
     private static final Task TASK = Tasks.of("sums", PROMPTS, List.of(new Prompt("t", "4+4=")),
@@ -83,7 +83,7 @@ class CollectorTest {
     @Test
     void collectsSamplesRewardsAndFeaturesAndReportsProgress() throws Exception {
         List<Long> progress = new ArrayList<>();
-        SampleSet set = new Collector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(8), null)
+        SampleSet set = new SampleCollector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(8), null)
                 .withProgress((stage, done, total) -> progress.add(done * 100 + total))
                 .collect(TASK, PROMPTS);
         assertEquals(24, set.size());
@@ -100,7 +100,7 @@ class CollectorTest {
     void aRerunReadsTheCacheAndAnInterruptedRunResumes(@TempDir Path cache) throws Exception {
         CountingSampler sampler = new CountingSampler();
         LengthEmbedder embedder = new LengthEmbedder();
-        Collector collector = new Collector(sampler, embedder, SamplingConfig.of(4), cache);
+        SampleCollector collector = new SampleCollector(sampler, embedder, SamplingConfig.of(4), cache);
         sampler.failOn = "3+3";
         var failed = assertThrows(IllegalStateException.class, () -> collector.collect(TASK, PROMPTS));
         assertTrue(failed.getMessage().contains("unreachable"));
@@ -116,7 +116,7 @@ class CollectorTest {
         assertArrayEquals(resumed.rewards(), again.rewards());
         assertArrayEquals(resumed.features().array(), again.features().array());
 
-        new Collector(sampler, embedder, SamplingConfig.of(4).withSeed(9), cache).collect(TASK, PROMPTS);
+        new SampleCollector(sampler, embedder, SamplingConfig.of(4).withSeed(9), cache).collect(TASK, PROMPTS);
         assertEquals(6, sampler.calls.get(), "another seed is another cache entry");
     }
 
@@ -149,24 +149,24 @@ class CollectorTest {
             many.add(new Prompt("p" + i, i + "+" + i + "="));
         }
         Task task = Tasks.of("many", many, List.of(new Prompt("t", "0+0=")), (p, c) -> 0);
-        SampleSet set = new Collector(slow, new LengthEmbedder(), SamplingConfig.of(2), null).withConcurrency(3)
+        SampleSet set = new SampleCollector(slow, new LengthEmbedder(), SamplingConfig.of(2), null).withConcurrency(3)
                 .collect(task, many);
         assertEquals(3, most.get(), "three prompts in flight at most, and at least");
         assertEquals(many.stream().map(Prompt::id).toList(), set.promptIds());
         assertEquals(2f, set.sample(2).features()[0], "row 2 belongs to prompt p2 (2+2=)");
-        assertThrows(IllegalArgumentException.class, () -> new Collector(slow, new LengthEmbedder(),
+        assertThrows(IllegalArgumentException.class, () -> new SampleCollector(slow, new LengthEmbedder(),
                 SamplingConfig.of(2), null).withConcurrency(0));
     }
 
     @Test
     void preferenceTasksAddPairsWithinEachPrompt() throws Exception {
         PreferenceTask preference = Tasks.preference(TASK, TASK::reward, 0.1);
-        SampleSet set = new Collector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(6), null)
+        SampleSet set = new SampleCollector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(6), null)
                 .withPairsPerPrompt(5).collect(preference, PROMPTS);
         assertEquals(15, set.pairs().size());
         set.pairs().forEach(pair -> assertEquals(set.promptId(pair.chosen()), set.promptId(pair.rejected())));
         var none = assertThrows(IllegalArgumentException.class,
-                () -> new Collector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(2), null)
+                () -> new SampleCollector(new CountingSampler(), new LengthEmbedder(), SamplingConfig.of(2), null)
                         .collect(TASK, List.of()));
         assertTrue(none.getMessage().contains("no prompts"));
     }

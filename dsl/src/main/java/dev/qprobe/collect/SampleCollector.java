@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * pairs. With a cache directory, each prompt's samples and features are stored as soon as they
  * exist, so a re-run reads them back and an interrupted run resumes at the first missing prompt.
  */
-public final class Collector {
+public final class SampleCollector {
     private final Sampler sampler;
     private final Embedder embedder;
     private final SamplingConfig config;
@@ -41,11 +41,11 @@ public final class Collector {
     /**
      * @param cacheRoot directory for the cache, or null for none
      */
-    public Collector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot) {
+    public SampleCollector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot) {
         this(sampler, embedder, config, cacheRoot, 2 * config.k(), 1, ProgressListener.NONE);
     }
 
-    private Collector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot, int pairsPerPrompt,
+    private SampleCollector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot, int pairsPerPrompt,
                       int concurrency, ProgressListener progress) {
         this.sampler = sampler;
         this.embedder = embedder;
@@ -56,27 +56,27 @@ public final class Collector {
         this.progress = progress;
     }
 
-    public Collector withProgress(ProgressListener listener) {
-        return new Collector(sampler, embedder, config, cacheRoot, pairsPerPrompt, concurrency, listener);
+    public SampleCollector withProgress(ProgressListener listener) {
+        return new SampleCollector(sampler, embedder, config, cacheRoot, pairsPerPrompt, concurrency, listener);
     }
 
     /**
      * Prompts in flight at once (default 1). Worth raising for a remote endpoint, whose latency
      * then overlaps; each prompt is cached as soon as it is done, in whatever order they finish.
      */
-    public Collector withConcurrency(int prompts) {
+    public SampleCollector withConcurrency(int prompts) {
         if (prompts < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1 prompt in flight, got " + prompts);
         }
-        return new Collector(sampler, embedder, config, cacheRoot, pairsPerPrompt, prompts, progress);
+        return new SampleCollector(sampler, embedder, config, cacheRoot, pairsPerPrompt, prompts, progress);
     }
 
     /** Preference pairs drawn per prompt for a {@link PreferenceTask} (default 2k). */
-    public Collector withPairsPerPrompt(int pairs) {
+    public SampleCollector withPairsPerPrompt(int pairs) {
         if (pairs < 1) {
             throw new IllegalArgumentException("pairs per prompt must be >= 1, got " + pairs);
         }
-        return new Collector(sampler, embedder, config, cacheRoot, pairs, concurrency, progress);
+        return new SampleCollector(sampler, embedder, config, cacheRoot, pairs, concurrency, progress);
     }
 
     /** Samples, scores and embeds {@code prompts} of {@code task}, one pass per prompt. */
