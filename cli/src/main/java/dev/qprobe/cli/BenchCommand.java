@@ -1,5 +1,6 @@
 package dev.qprobe.cli;
 
+import dev.qprobe.bench.DjlProbeBenchmark;
 import dev.qprobe.bench.LinearProbeBenchmark;
 import dev.qprobe.bench.SamplingBenchmark;
 import dev.qprobe.bench.TextEmbeddingBenchmark;
@@ -12,11 +13,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks and maintenance:",
                 "  bench probe [PROMPTS CANDIDATES DIM EPOCHS]   linear-probe training vs memory bandwidth",
+                "  bench backends [PROMPTS CANDIDATES DIM EPOCHS DEVICE]  DJL backend vs the CPU backend",
                 "  bench sampling [PROMPTS]                      built-in model sampling, with and without KV cache",
                 "  bench embed [SECONDS]                         bundled text-embedding throughput",
                 "  bench train-builtin [OUT_FILE]                re-train the built-in model from scratch"})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "probe, sampling, embed or train-builtin")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "probe, backends, sampling, embed or train-builtin")
     String what;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments of that benchmark")
@@ -27,11 +29,12 @@ final class BenchCommand implements Callable<Integer> {
         String[] rest = args.toArray(String[]::new);
         switch (what) {
             case "probe" -> LinearProbeBenchmark.main(rest);
+            case "backends" -> DjlProbeBenchmark.main(rest);
             case "sampling" -> SamplingBenchmark.main(rest);
             case "embed" -> TextEmbeddingBenchmark.main(rest);
             case "train-builtin" -> TrainBuiltinModel.main(rest);
             default -> throw new IllegalArgumentException("unknown benchmark '" + what
-                    + "': choose probe, sampling, embed or train-builtin");
+                    + "': choose probe, backends, sampling, embed or train-builtin");
         }
         return 0;
     }

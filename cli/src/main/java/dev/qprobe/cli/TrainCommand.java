@@ -6,6 +6,7 @@ import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
 import dev.qprobe.eval.EvaluationResult;
 import dev.qprobe.io.SampleSetIO;
+import dev.qprobe.probe.Backend;
 import dev.qprobe.probe.ProbeFile;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
@@ -65,6 +66,15 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "0", description = "samples per step, 0 = full batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME",
+            description = "where probes train: auto (DJL on a GPU when one is visible, else cpu), cpu or djl "
+                    + "(default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--device", defaultValue = "", paramLabel = "DEVICE",
+            description = "device for the backend, e.g. cpu or gpu(0) (default: the backend's own choice)")
+    String device;
+
     @Option(names = "--seed", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -90,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "data   %s%nsplit  train %d prompts, test %d prompts (seed %d)%n", all,
                 split.train().promptCount(), split.test().promptCount(), seed);
         TrainerConfig config = TrainerConfig.defaults().withLearningRate(learningRate).withWeightDecay(weightDecay)
-                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed);
+                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed).withBackend(new Backend(backend, device));
+        System.out.println("backend " + new Trainer(config).backend().name());
         ProbeSpec spec = ProbeSpec.parse(probe);
         EvaluationGrid grid = EvaluationGrid.defaults().withKs(ks != null ? ks : defaultKs(split.test()))
                 .withBetas(betas).withRepeats(4).withSeed(seed);

@@ -1,6 +1,7 @@
 package dev.qprobe.dsl;
 
 import dev.qprobe.data.SampleSet;
+import dev.qprobe.probe.Backend;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
@@ -23,13 +24,26 @@ public final class Features {
     private final String embedderId;
     private final SampleSet train;
     private final SampleSet test;
+    /** The backend probes train on, overriding the trainer config's; null: the config decides. */
+    private final Backend backend;
 
     Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test) {
+        this(samples, source, embedderId, train, test, null);
+    }
+
+    private Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test,
+                     Backend backend) {
         this.samples = samples;
         this.source = source;
         this.embedderId = embedderId;
         this.train = train;
         this.test = test;
+        this.backend = backend;
+    }
+
+    /** The same features, with probes trained on {@code backend}: {@code on(Backend.djl("gpu(0)")).probe(...)}. */
+    public Features on(Backend backend) {
+        return new Features(samples, source, embedderId, train, test, Objects.requireNonNull(backend, "backend"));
     }
 
     /** Features brought in: see {@link QProbe#features(String, SampleSet, SampleSet)}. */
@@ -102,7 +116,7 @@ public final class Features {
      * data-limited regime. The test prompts stay the same.
      */
     public Features withTrainPrompts(int count, long seed) {
-        return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test);
+        return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test, backend);
     }
 
     /** One linear probe per objective, trained with the default settings (AdamW, 150 epochs, lr 3e-3). */
@@ -132,7 +146,8 @@ public final class Features {
     }
 
     /** Trains one probe per objective; a null listener means the default's, one stage per probe. */
-    private Probes train(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
+    private Probes train(ProbeSpec spec, TrainerConfig settings, TrainingListener listener, Objective... objectives) {
+        TrainerConfig config = backend != null ? settings.withBackend(backend) : settings;
         if (objectives.length == 0) {
             throw new IllegalArgumentException("name at least one objective, e.g. probe(Objective.PG, Objective.MSE)");
         }

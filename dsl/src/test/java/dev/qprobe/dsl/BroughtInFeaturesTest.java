@@ -9,7 +9,10 @@ import dev.qprobe.data.SampleSet;
 import dev.qprobe.data.SyntheticSamples;
 import dev.qprobe.eval.Estimate;
 import dev.qprobe.io.SampleSetIO;
+import dev.qprobe.probe.Backend;
+import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
+import dev.qprobe.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,17 @@ class BroughtInFeaturesTest {
         assertFalse(run.provenance().containsKey("model"), "nothing here sampled these features");
         Results.Saved saved = Results.load(run.save(dir.resolve("run")));
         assertEquals(2, saved.probes().size());
+    }
+
+    @Test
+    void onChoosesTheBackendProbesTrainOn() {
+        Features features = QProbe.features("mine", SPLIT.train(), SPLIT.test());
+        Probes djl = features.on(Backend.djl("cpu"))
+                .probe(ProbeSpec.linear(), Features.defaultTraining().withEpochs(5), TrainingListener.NONE, Objective.MSE);
+        assertEquals("djl:cpu", djl.training().get(0).backend());
+        Probes cpu = features.on(Backend.cpu()).withTrainPrompts(20, 0).probe(ProbeSpec.linear(),
+                Features.defaultTraining().withEpochs(5), TrainingListener.NONE, Objective.MSE);
+        assertEquals("cpu", cpu.training().get(0).backend(), "withTrainPrompts keeps the backend");
     }
 
     @Test
