@@ -1,5 +1,7 @@
 package dev.qprobe.cli;
 
+import dev.qprobe.bench.DjlProbeBenchmark;
+import dev.qprobe.bench.DjlProbeBenchmark;
 import dev.qprobe.bench.LinearProbeBenchmark;
 import dev.qprobe.bench.SamplingBenchmark;
 import dev.qprobe.bench.TextEmbeddingBenchmark;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code qprobe bench}: one subcommand per benchmark, each with its own --help. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (figures in BENCHMARKS.md) and re-training the built-in model.",
-        subcommands = {BenchCommand.Probe.class, BenchCommand.Sampling.class, BenchCommand.Embed.class,
+        subcommands = {BenchCommand.Probe.class, BenchCommand.Backends.class, BenchCommand.Sampling.class, BenchCommand.Embed.class,
                 BenchCommand.TrainBuiltin.class})
 final class BenchCommand {
 
@@ -42,6 +44,39 @@ final class BenchCommand {
         @Override
         public Integer call() {
             LinearProbeBenchmark.main(strings(prompts, candidates, dim, epochs));
+            return 0;
+        }
+    }
+
+    @Command(name = "backends", mixinStandardHelpOptions = true,
+            description = {"Probe training on the DJL backend against the CPU backend (fused SIMD kernel for linear "
+                    + "probes, ND4J for MLPs) on the same random features: seconds per epoch and how far the final "
+                    + "losses differ. On a GPU (src/bin/bench-gpu.sh) the DJL side runs on CUDA."})
+    static final class Backends implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPTS", defaultValue = "464",
+                description = "prompts (default: ${DEFAULT-VALUE})")
+        int prompts;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "CANDIDATES", defaultValue = "48",
+                description = "candidates per prompt (default: ${DEFAULT-VALUE})")
+        int candidates;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "DIM", defaultValue = "4096",
+                description = "feature dimension (default: ${DEFAULT-VALUE})")
+        int dim;
+
+        @Parameters(index = "3", arity = "0..1", paramLabel = "EPOCHS", defaultValue = "30",
+                description = "epochs per objective (default: ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Parameters(index = "4", arity = "0..1", paramLabel = "DEVICE", defaultValue = "cpu",
+                description = "the DJL side's device, e.g. cpu or gpu(0) (default: ${DEFAULT-VALUE})")
+        String device;
+
+        @Override
+        public Integer call() {
+            DjlProbeBenchmark.main(new String[] {Integer.toString(prompts), Integer.toString(candidates),
+                    Integer.toString(dim), Integer.toString(epochs), device});
             return 0;
         }
     }

@@ -7,6 +7,8 @@ import dev.qprobe.dsl.Defaults;
 import dev.qprobe.dsl.Features;
 import dev.qprobe.dsl.QProbe;
 import dev.qprobe.io.SampleSetIO;
+import dev.qprobe.probe.Backend;
+import dev.qprobe.probe.ProbeBackends;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.TrainerConfig;
@@ -75,6 +77,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "samples per optimizer step, 0 = full batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "where probes train: auto (DJL on a GPU when one is visible, else cpu), cpu or djl "
+                    + "(default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "device for the backend, e.g. cpu or gpu(0) (default: the backend's own choice)")
+    String device;
+
     @Option(names = "--seed", paramLabel = "N",
             description = "seeds the train/test split and training: initialisation, PG chunks, batch order "
                     + "(default: ${DEFAULT-VALUE})")
@@ -102,7 +113,8 @@ final class TrainCommand implements Callable<Integer> {
         List<Objective> chosen = objectives();
         ProbeSpec spec = ProbeSpec.parse(probe);
         TrainerConfig config = Defaults.TRAINING.withLearningRate(learningRate).withWeightDecay(weightDecay)
-                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed);
+                .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed).withBackend(new Backend(backend, device));
+        System.out.println("backend " + ProbeBackends.resolve(config.backend()).name());
         Beta beta = Beta.of(betas);
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be between 0 and 1, got " + testFraction);
@@ -136,6 +148,8 @@ final class TrainCommand implements Callable<Integer> {
                 Map.entry("--weight-decay", Double.toString(Defaults.TRAINING.weightDecay())),
                 Map.entry("--epochs", Integer.toString(Defaults.TRAINING.epochs())),
                 Map.entry("--batch-size", Integer.toString(Defaults.TRAINING.batchSize())),
+                Map.entry("--backend", "auto"),
+                Map.entry("--device", ""),
                 Map.entry("--seed", Long.toString(Defaults.TRAINING.seed())),
                 Map.entry("--test-fraction", Double.toString(Defaults.TEST_FRACTION)),
                 Map.entry("--betas", join(Defaults.BETAS.values())),

@@ -119,6 +119,26 @@ class MainTest {
     }
 
     @Test
+    void trainOnTheDjlBackendTrainsEveryObjective(@TempDir Path dir) throws Exception {
+        SampleSet set = SyntheticSamples.generate(24, 8, 10, 0.3, 5);
+        Path npy = dir.resolve("features.npy");
+        Path csv = dir.resolve("samples.csv");
+        SampleSetIO.save(set, npy, csv);
+        Path out = dir.resolve("out");
+        Run r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective",
+                "PG,MSE,CE,PAIRWISE", "--backend", "djl", "--device", "cpu", "--epochs", "10", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("backend djl:cpu"), r.out());
+        for (String name : new String[] {"pg", "mse", "ce", "pairwise"}) {
+            assertEquals(10, ProbeFile.read(out.resolve("probes").resolve(name + ".json")).dim());
+        }
+        Run unknown = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--backend", "tpu",
+                "--out", out.toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no probe backend named 'tpu'"), unknown.err());
+    }
+
+    @Test
     void badInputGetsOneClearLineAndExitCode2(@TempDir Path dir) throws Exception {
         Run missing = run("train", "--features", dir.resolve("nope.npy").toString(), "--samples", "x.csv");
         assertEquals(2, missing.code());

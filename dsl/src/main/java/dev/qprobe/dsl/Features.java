@@ -2,6 +2,7 @@ package dev.qprobe.dsl;
 
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.eval.EvaluationGrid;
+import dev.qprobe.probe.Backend;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.probe.Provenance;
@@ -26,16 +27,29 @@ public final class Features {
     private final String embedderId;
     private final SampleSet train;
     private final SampleSet test;
+    /** The backend probes train on, overriding the trainer config's; null: the config decides. */
+    private final Backend backend;
     /** Fingerprints of train and test, computed once when the first probe is trained. */
     private Provenance.Data trainData;
     private Provenance.Data testData;
 
     Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test) {
+        this(samples, source, embedderId, train, test, null);
+    }
+
+    private Features(Samples samples, String source, String embedderId, SampleSet train, SampleSet test,
+                     Backend backend) {
         this.samples = samples;
         this.source = source;
         this.embedderId = embedderId;
         this.train = train;
         this.test = test;
+        this.backend = backend;
+    }
+
+    /** The same features, with probes trained on {@code backend}: {@code on(Backend.djl("gpu(0)")).probe(...)}. */
+    public Features on(Backend backend) {
+        return new Features(samples, source, embedderId, train, test, Objects.requireNonNull(backend, "backend"));
     }
 
     /** Features brought in: see {@link QProbe#features(String, SampleSet, SampleSet)}. */
@@ -108,7 +122,7 @@ public final class Features {
      * data-limited regime. The test prompts stay the same.
      */
     public Features withTrainPrompts(int count, long seed) {
-        return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test);
+        return new Features(samples, source, embedderId, train.samplePrompts(count, seed), test, backend);
     }
 
     /** One linear probe per objective, trained with {@link Defaults#TRAINING} (AdamW, 150 epochs, lr 3e-3). */
@@ -172,8 +186,9 @@ public final class Features {
     }
 
     /** Trains one probe per objective; a null listener means the default's, one stage per probe. */
-    private Probes train(ProbeSpec spec, TrainerConfig config, TrainingListener listener, Objective... objectives) {
+    private Probes train(ProbeSpec spec, TrainerConfig settings, TrainingListener listener, Objective... objectives) {
         checkObjectives(objectives);
+        TrainerConfig config = backend != null ? settings.withBackend(backend) : settings;
         List<TrainingResult> trained = new ArrayList<>();
         for (Objective objective : objectives) {
             TrainingListener epochs = listener != null ? listener

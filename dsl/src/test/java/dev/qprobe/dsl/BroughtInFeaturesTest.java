@@ -9,7 +9,10 @@ import dev.qprobe.data.SampleSet;
 import dev.qprobe.data.SyntheticSamples;
 import dev.qprobe.eval.Estimate;
 import dev.qprobe.io.SampleSetIO;
+import dev.qprobe.probe.Backend;
+import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
+import dev.qprobe.train.TrainingListener;
 import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -46,6 +49,17 @@ class BroughtInFeaturesTest {
         assertEquals(java.util.List.of("mse", "pg"), java.util.List.copyOf(saved.probes().keySet()),
                 "probe files are named by readable ids: probes/pg.json, probes/mse.json");
         assertEquals(provenance, saved.probes().get("pg").provenance());
+    }
+
+    @Test
+    void onChoosesTheBackendProbesTrainOn() {
+        Features features = QProbe.features("mine", SPLIT.train(), SPLIT.test());
+        Probes djl = features.on(Backend.djl("cpu"))
+                .probe(ProbeSpec.linear(), Defaults.TRAINING.withEpochs(5), TrainingListener.NONE, Objective.MSE);
+        assertEquals("djl:cpu", djl.training().get(0).backend());
+        Probes cpu = features.on(Backend.cpu()).withTrainPrompts(20, 0).probe(ProbeSpec.linear(),
+                Defaults.TRAINING.withEpochs(5), TrainingListener.NONE, Objective.MSE);
+        assertEquals("cpu", cpu.training().get(0).backend(), "withTrainPrompts keeps the backend");
     }
 
     @Test

@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.probe.ProbeBackend;
+import dev.qprobe.probe.ProbeComputation;
+import dev.qprobe.probe.Standardizer;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.probe.cpu.CpuBackend;
+import dev.qprobe.train.EpochPlan;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
 import dev.qprobe.train.TrainerConfig;
 import dev.qprobe.train.TrainingResult;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,6 +63,41 @@ class DjlParityTest {
         double shift = shiftFree ? mean(qb) - mean(qa) : 0;
         for (int i = 0; i < qa.length; i++) {
             assertEquals(qa[i], qb[i] - shift, 1e-4 * Math.max(1, Math.abs(qa[i])), "score of row " + i);
+        }
+    }
+
+    static Stream<Arguments> computationCases() {
+        return cases().filter(a -> (int) a.get()[2] == 0);
+    }
+
+    @ParameterizedTest(name = "{0} x {1}")
+    @MethodSource("computationCases")
+    void djlComputationScoresAndDifferentiatesLikeTheCpuBackend(Objective objective, ProbeSpec spec, int batchSize) {
+        SampleSet data = data(6, 8, 7, 9L);
+        float[] params = spec.initialParameters(data.dim(), new SplittableRandom(4));
+        for (int i = 0; i < params.length; i++) {
+            params[i] += (float) (0.05 * ((i % 7) - 3));  // away from the zero init of a linear probe
+        }
+        EpochPlan plan = objective.plan(data, new SplittableRandom(2));
+        int[] groups = IntStream.range(0, plan.groupCount()).toArray();
+        int[] rows = {5, 0, 17, 3};
+        Standardizer standardizer = Standardizer.fit(data.features());
+        double[] ga = new double[params.length];
+        double[] gb = new double[params.length];
+        try (ProbeComputation a = CpuBackend.INSTANCE.open(spec, data.features(), standardizer);
+             ProbeComputation b = DJL.open(spec, data.features(), standardizer)) {
+            double la = a.lossAndGradient(params, plan, groups, ga);
+            double lb = b.lossAndGradient(params, plan, groups, gb);
+            assertEquals(la, lb, 1e-5 * Math.abs(la));
+            double scale = Arrays.stream(ga).map(Math::abs).max().orElseThrow();
+            for (int i = 0; i < ga.length; i++) {
+                assertEquals(ga[i], gb[i], 1e-5 * scale, "gradient of parameter " + i);
+            }
+            float[] qa = a.scores(params, rows);
+            float[] qb = b.scores(params, rows);
+            for (int i = 0; i < rows.length; i++) {
+                assertEquals(qa[i], qb[i], 1e-5 * Math.max(1, Math.abs(qa[i])), "score of row " + rows[i]);
+            }
         }
     }
 
