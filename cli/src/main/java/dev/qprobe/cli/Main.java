@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code qprobe} command: subcommands for the demo, bring-your-own-features training, a JShell and benchmarks. */
 @Command(name = "qprobe", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Q-probing language models: sample k completions, embed them, train a probe, select.",
-        subcommands = {DemoCommand.class, TrainCommand.class, ShellCommand.class, KernelCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EmbedCommand.class, ShellCommand.class, KernelCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
