@@ -1,5 +1,6 @@
 package dev.qprobe.cli;
 
+import dev.qprobe.bench.HfSamplingBenchmark;
 import dev.qprobe.bench.LinearProbeBenchmark;
 import dev.qprobe.bench.SamplingBenchmark;
 import dev.qprobe.bench.TextEmbeddingBenchmark;
@@ -14,9 +15,10 @@ import picocli.CommandLine.Parameters;
                 "  bench probe [PROMPTS CANDIDATES DIM EPOCHS]   linear-probe training vs memory bandwidth",
                 "  bench sampling [PROMPTS]                      built-in model sampling, with and without KV cache",
                 "  bench embed [SECONDS]                         bundled text-embedding throughput",
+                "  bench hf-sampling [NEW_TOKENS] [SHAPES]       HF checkpoints (random weights) vs a PyTorch loop",
                 "  bench train-builtin [OUT_FILE]                re-train the built-in model from scratch"})
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "probe, sampling, embed or train-builtin")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "probe, sampling, embed, hf-sampling or train-builtin")
     String what;
 
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "arguments of that benchmark")
@@ -29,9 +31,10 @@ final class BenchCommand implements Callable<Integer> {
             case "probe" -> LinearProbeBenchmark.main(rest);
             case "sampling" -> SamplingBenchmark.main(rest);
             case "embed" -> TextEmbeddingBenchmark.main(rest);
+            case "hf-sampling" -> HfSamplingBenchmark.main(rest);
             case "train-builtin" -> TrainBuiltinModel.main(rest);
             default -> throw new IllegalArgumentException("unknown benchmark '" + what
-                    + "': choose probe, sampling, embed or train-builtin");
+                    + "': choose probe, sampling, embed, hf-sampling or train-builtin");
         }
         return 0;
     }
