@@ -19,7 +19,7 @@ final class HfModelOptions {
     String device;
 
     @Option(names = "--dtype", paramLabel = "TYPE",
-            description = "float32, bfloat16 or float16 (default: the checkpoint's on a GPU, float32 on the CPU)")
+            description = "float32 or float16 (default: float16 on a GPU for a bf16/f16 checkpoint, else float32)")
     String dtype;
 
     @Option(names = "--threads", paramLabel = "N", description = "PyTorch CPU threads (default: PyTorch's)")
@@ -44,9 +44,9 @@ final class HfModelOptions {
     private static DataType dataType(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "float32", "f32", "fp32" -> DataType.FLOAT32;
-            case "bfloat16", "bf16" -> DataType.BFLOAT16;
             case "float16", "f16", "fp16", "half" -> DataType.FLOAT16;
-            default -> throw new IllegalArgumentException("--dtype " + name + " is not one of float32, bfloat16, float16");
+            default -> throw new IllegalArgumentException("--dtype " + name
+                    + " is not one of float32, float16 (DJL 0.33 cannot compute in bfloat16)");
         };
     }
 
