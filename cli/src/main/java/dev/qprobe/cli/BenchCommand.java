@@ -1,7 +1,7 @@
 package dev.qprobe.cli;
 
 import dev.qprobe.bench.DjlProbeBenchmark;
-import dev.qprobe.bench.DjlProbeBenchmark;
+import dev.qprobe.bench.HfSamplingBenchmark;
 import dev.qprobe.bench.LinearProbeBenchmark;
 import dev.qprobe.bench.SamplingBenchmark;
 import dev.qprobe.bench.TextEmbeddingBenchmark;
@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 /** {@code qprobe bench}: one subcommand per benchmark, each with its own --help. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks (figures in BENCHMARKS.md) and re-training the built-in model.",
-        subcommands = {BenchCommand.Probe.class, BenchCommand.Backends.class, BenchCommand.Sampling.class, BenchCommand.Embed.class,
+        subcommands = {BenchCommand.Probe.class, BenchCommand.Backends.class, BenchCommand.Sampling.class,
+                BenchCommand.HfSampling.class, BenchCommand.Embed.class,
                 BenchCommand.TrainBuiltin.class})
 final class BenchCommand {
 
@@ -92,6 +93,25 @@ final class BenchCommand {
         @Override
         public Integer call() throws Exception {
             SamplingBenchmark.main(strings(prompts));
+            return 0;
+        }
+    }
+
+    @Command(name = "hf-sampling", mixinStandardHelpOptions = true,
+            description = "Sampling throughput (tokens/s, k = 48) of Hugging Face-shaped models with random weights "
+                    + "on DJL against a PyTorch eager KV-cache loop (/usr/bin/python3 with torch) on the same weights.")
+    static final class HfSampling implements Callable<Integer> {
+        @Parameters(index = "0", arity = "0..1", paramLabel = "NEW_TOKENS", defaultValue = "32",
+                description = "new tokens per sample (default: ${DEFAULT-VALUE})")
+        int newTokens;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "SHAPES", defaultValue = "gpt2-small,qwen2.5-0.5b",
+                description = "model shapes, comma-separated (default: ${DEFAULT-VALUE})")
+        String shapes;
+
+        @Override
+        public Integer call() throws Exception {
+            HfSamplingBenchmark.main(new String[] {Integer.toString(newTokens), shapes});
             return 0;
         }
     }

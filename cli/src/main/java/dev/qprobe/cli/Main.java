@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
                 "  QPROBE_THREADS  PyTorch threads for sampling with the built-in model (default: the cores the JVM may use)",
                 "  JAVA_OPTS       JVM options for src/bin/qprobe, e.g. JAVA_OPTS=-Xmx16g for large feature sets",
                 "%n'qprobe COMMAND --help' describes a command and each of its options."},
-        subcommands = {DemoCommand.class, TrainCommand.class, ShellCommand.class, KernelCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EmbedCommand.class,
+                ShellCommand.class, KernelCommand.class, BenchCommand.class,
                 CacheCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -65,10 +65,17 @@ public final class HfModel implements Sampler, AutoCloseable {
     }
 
     /**
-     * Loads {@code dir} on {@code device}, computing in {@code type}; null means the checkpoint's
-     * own dtype on a GPU and float32 on the CPU.
+     * Loads {@code dir} on {@code device}, computing in {@code type} (float32 or float16); null means
+     * half precision on a GPU for a half-precision checkpoint and float32 otherwise. DJL 0.33's
+     * PyTorch engine aborts the JVM on any bfloat16 array, so bf16 weights are widened on reading
+     * and computed in float16 on a GPU (bf16's wider exponent is lost: a model whose activations pass
+     * 65,504 needs float32).
      */
     public static HfModel load(Path dir, Device device, DataType type) {
+        if (type != null && type != DataType.FLOAT32 && type != DataType.FLOAT16) {
+            throw new IllegalArgumentException("compute dtype " + type + " is not supported: DJL 0.33's PyTorch engine "
+                    + "cannot hold bfloat16 arrays; use float32 or float16");
+        }
         try {
             if (!Files.isDirectory(dir)) {
                 throw new IOException(dir + " is not a directory (expected a Hugging Face model folder)");
@@ -103,8 +110,7 @@ public final class HfModel implements Sampler, AutoCloseable {
     private static DataType defaultType(Checkpoint ck, HfConfig c, Device device) {
         if (device.isGpu()) {
             return switch (ck.dtype(c.family() == HfConfig.Family.GPT2 ? "wte.weight" : "model.embed_tokens.weight")) {
-                case "BF16" -> DataType.BFLOAT16;
-                case "F16" -> DataType.FLOAT16;
+                case "BF16", "F16" -> DataType.FLOAT16;
                 default -> DataType.FLOAT32;
             };
         }

@@ -103,6 +103,20 @@ class CheckpointTest {
         assertMessage(dir, "field hidden_size must be a positive integer");
     }
 
+    /** Sliding-window attention is not implemented, so a longer sequence is refused rather than computed wrongly. */
+    @Test
+    void aSequenceLongerThanTheSlidingWindowIsRefused() throws IOException {
+        Path dir = copy("mistral-sharded");
+        Path config = dir.resolve("config.json");
+        Files.writeString(config, Files.readString(config).replace("\"sliding_window\": 4096", "\"sliding_window\": 6"));
+        try (HfModel model = HfModel.load(dir, Device.cpu())) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.sample("The quick brown fox jumps", dev.qprobe.model.SamplingConfig.of(1)));
+            assertTrue(e.getMessage().contains("context of 6"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> model.greedy(new int[] {1, 2, 3, 4, 5, 6, 7}, 1, true));
+        }
+    }
+
     private static void assertMessage(Path dir, String expected) {
         UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> HfModel.load(dir, Device.cpu()));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

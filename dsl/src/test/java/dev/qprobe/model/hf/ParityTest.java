@@ -76,4 +76,30 @@ class ParityTest {
             assertTrue(err > 1e-6, "the rounded weights should differ a little: " + err);
         }
     }
+
+    /**
+     * Computing in half precision, as on a GPU (here on the CPU): float16 logits of the bf16
+     * checkpoint stay within 5% of the largest logit of the float32 computation, and features come
+     * back as float32. bfloat16 compute is refused (DJL 0.33 cannot hold such arrays).
+     */
+    @org.junit.jupiter.api.Test
+    void computingInHalfPrecisionStaysNearTheFloat32Reference() {
+        String name = "llama-bf16";
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HfModel.load(HfFixtures.dir(name), Device.cpu(), DataType.BFLOAT16));
+        try (HfModel model = HfModel.load(HfFixtures.dir(name), Device.cpu(), DataType.FLOAT16);
+             NDManager scope = NDManager.newBaseManager(Device.cpu())) {
+            assertEquals(DataType.FLOAT16, model.transformer().dataType());
+            assertTrue(model.id().endsWith("/float16"), model.id());
+            int[] ids = HfFixtures.ints(HfFixtures.expected(name).get("inputs").get(0));
+            float[] logits = model.transformer().forward(scope, new int[][] {ids}, null, null, Transformer.Logits.ALL)
+                    .logits().toType(DataType.FLOAT32, false).toFloatArray();
+            float[] reference = HfFixtures.tensor(name, "logits.0");
+            double largest = HfFixtures.maxAbsDiff(reference, new float[reference.length]);
+            double err = HfFixtures.maxAbsDiff(reference, logits);
+            assertTrue(err < 0.05 * largest, "float16 compute: " + err + " of " + largest);
+            float[][] features = model.hiddenStates(-1, false).embedTexts(java.util.List.of("def add(a, b):"));
+            assertEquals(model.config().hidden(), features[0].length);
+        }
+    }
 }
