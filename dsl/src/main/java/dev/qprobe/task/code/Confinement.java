@@ -41,7 +41,8 @@ final class Confinement {
     private static final int OPEN_FILES = 64;
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(20);
     private static final List<String> SYSTEM_DIRS = List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32");
-    private static final Map<String, String> PROBE_FAILURES = new ConcurrentHashMap<>();
+    /** Per jail kind and interpreter: why the probe failed, or "" where it held. */
+    private static final Map<String, String> PROBED = new ConcurrentHashMap<>();
     /** Checks, inside the jail, what the jail promises; prints "ok" and exits 0 only if all hold. */
     private static final String PROBE = String.join("\n",
             "import os, socket, sys",
@@ -85,14 +86,17 @@ final class Confinement {
         for (Isolation isolation : tried) {
             String key = isolation + " " + python;
             Map<String, String> tools = tools(isolation);
-            String failure = tools.containsValue(null) ? "not installed: " + missing(tools) : PROBE_FAILURES.get(key);
-            if (failure == null) {
-                Confinement c = new Confinement(isolation, python, pythonDirs, tools);
-                failure = c.probe();
-                if (failure == null) {
-                    return c;
-                }
-                PROBE_FAILURES.put(key, failure);
+            if (tools.containsValue(null)) {
+                why.add(isolation.name().toLowerCase() + ": not installed: " + missing(tools));
+                continue;
+            }
+            Confinement c = new Confinement(isolation, python, pythonDirs, tools);
+            String failure = PROBED.computeIfAbsent(key, k -> {
+                String f = c.probe();
+                return f == null ? "" : f;
+            });
+            if (failure.isEmpty()) {
+                return c;
             }
             why.add(isolation.name().toLowerCase() + ": " + failure);
         }
@@ -165,7 +169,7 @@ final class Confinement {
         if (root) {
             c.addAll(List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"));
         } else {
-            c.addAll(List.of("--unshare-user", "--disable-userns", "--uid", "" + SANDBOX_UID, "--gid", "" + SANDBOX_UID));
+            c.addAll(List.of("--unshare-user", "--uid", "" + SANDBOX_UID, "--gid", "" + SANDBOX_UID));
         }
         c.addAll(List.of("--ro-bind", "/usr", "/usr"));
         for (String dir : SYSTEM_DIRS) {

@@ -99,8 +99,9 @@ final class Judge {
         request.put("limits", limits);
         Path scratch = jail.newScratch(scratchParent);
         try {
-            SandboxProcess.Finished f = SandboxProcess.run(jail.command(scratch, List.of("-I", "-S", "-B", "-c", JUDGE)),
-                    scratch, jail.env(scratch), JSON.writeValueAsBytes(request), timeout, OUTPUT_BYTES);
+            SandboxProcess.Finished f = SandboxProcess.run(
+                    jail.command(scratch, List.of("-I", "-S", "-B", "-c", JUDGE)), scratch, jail.env(scratch),
+                    JSON.writeValueAsBytes(request), timeout, OUTPUT_BYTES);
             String out = f.output().strip();
             String last = out.substring(out.lastIndexOf('\n') + 1);
             if (f.timedOut() || f.exitCode() != 0 || f.truncated()) {

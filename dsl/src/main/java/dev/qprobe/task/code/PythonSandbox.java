@@ -20,8 +20,9 @@ import java.util.concurrent.Callable;
  * <h2>What guards what</h2>
  * <ul>
  *   <li><b>The jail</b> ({@link Isolation}, chosen by probing once per interpreter): each run is
- *       a {@code python3 -I -S -B} in new PID, network, IPC and UTS namespaces, as uid 65534 with
- *       no capabilities, on a read-only file system whose only writable place is a fresh scratch
+ *       a {@code python3 -I -S -B} in new PID, network, IPC and UTS namespaces, as uid 65534 (under
+ *       {@link Isolation#UNSHARE} without root: root of its own user namespace) with no
+ *       capabilities, on a read-only file system whose only writable place is a fresh scratch
  *       directory (its working directory and {@code HOME}, deleted afterwards), with no network
  *       interface but loopback, stdin from {@code /dev/null} and an empty environment. Hard
  *       limits, set before any untrusted code runs: address space ({@link Builder#memoryBytes}),
@@ -34,11 +35,12 @@ import java.util.concurrent.Callable;
  *       ({@code worker.py}) runs the completion, the setup code and those sub-expressions only,
  *       and reports their values as plain data (JSON of None, bool, int, float, complex, str,
  *       bytes, list, tuple, set, frozenset, dict; anything else arrives as an opaque value equal
- *       to nothing). A second jailed run of {@code judge.py} evaluates the rest with those values,
- *       comparing {@code ==} and {@code !=} type-strictly (numbers as numbers, containers element
- *       by element). So rebinding the worker's globals or {@code __main__}, exiting early,
- *       printing a fake status or returning an always-equal object cannot make wrong code pass:
- *       the worker never sees the expected values, and all it can report is values.</li>
+ *       to nothing). Another jailed run of {@code judge.py} (one per batch of reports) evaluates
+ *       the rest with those values, comparing {@code ==} and {@code !=} type-strictly (numbers as
+ *       numbers, containers element by element). So rebinding the worker's globals or
+ *       {@code __main__}, exiting early, printing a fake status or returning an always-equal
+ *       object cannot make wrong code pass: the worker never sees the expected values, and all it
+ *       can report is values.</li>
  *   <li><b>An audit hook in the worker</b>, defence in depth: it refuses writes outside the
  *       scratch directory, sockets, new processes, {@code ctypes} and the introspection that
  *       reaches it, and names the first refused operation ({@link Outcome#BLOCKED}).</li>
@@ -50,8 +52,8 @@ import java.util.concurrent.Callable;
  * whose leaves sit inside a lambda or comprehension, run beside the completion and are judged by
  * what its process reports. The jail can read what uid 65534 may read of the bound system
  * directories (all of {@code /} under {@link Isolation#UNSHARE}), and use CPU on every core up to
- * the limits; kernel exploits are out of scope. {@link Isolation#NONE} guards nothing but the
- * verdict and the limits.
+ * the limits; kernel exploits are out of scope. {@link Isolation#NONE} keeps only the verdict,
+ * the limits and the audit hook.
  *
  * <p>Instances are immutable and thread-safe; {@link #run} may be called from many threads.
  */

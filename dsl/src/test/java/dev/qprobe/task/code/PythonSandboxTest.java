@@ -76,9 +76,10 @@ class PythonSandboxTest {
                 + "def add(a, b):\n    return Anything()\n");
         a.put("alwaysEqualInt", "class Int(int):\n    def __eq__(self, other):\n        return True\n"
                 + "    __hash__ = int.__hash__\ndef add(a, b):\n    return Int(0)\n");
-        a.put("subprocess", "import subprocess\nsubprocess.run(['touch', " + py(watched.victim.resolve("subprocess.txt"))
-                + "])\n" + GOOD);
-        a.put("socket", "import socket\nsocket.create_connection(('127.0.0.1', " + server.getLocalPort() + "))\n" + GOOD);
+        a.put("subprocess", "import subprocess\nsubprocess.run(['touch', "
+                + py(watched.victim.resolve("subprocess.txt")) + "])\n" + GOOD);
+        a.put("socket", "import socket\nsocket.create_connection(('127.0.0.1', " + server.getLocalPort() + "))\n"
+                + GOOD);
         a.put("ctypes", "import ctypes\nctypes.CDLL(None).system(b'touch " + watched.victim + "/ctypes.txt')\n" + GOOD);
         a.put("forkLoop", "import os\nwhile True:\n    os.fork()\n" + GOOD);
         a.put("infiniteLoop", "while True:\n    pass\n" + GOOD);
