@@ -5,6 +5,9 @@ import dev.qprobe.report.Chart;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import tech.tablesaw.api.Table;
 
 /**
@@ -19,9 +22,13 @@ import tech.tablesaw.api.Table;
  *       {@code text/plain};</li>
  *   <li>DSL {@link Results}: its table with its chart below as {@code text/html}, the chart
  *       alone as {@code image/png}, its summary as {@code text/plain};</li>
+ *   <li>a {@link Rich} value ({@code html}, {@code markdown}, {@code latex}, {@code image} of
+ *       {@link Notebook}): its own MIME type and {@code text/plain};</li>
  *   <li>a {@link DisplayHandle}: nothing (an empty bundle), as what it names is already shown;</li>
  *   <li>anything else: {@code text/plain}, its {@code toString()}.</li>
  * </ul>
+ * A type of the user's own can have its renderer: {@code Display.register(Point.class, p ->
+ * html("<b>" + p + "</b>"))}; it comes before all of the above, for that type and its subtypes.
  *
  * <p>The evaluator runs cells in a separate JVM, so values are rendered there: it runs
  * {@link #publishValue} on the cell's value inside the engine.
@@ -30,12 +37,56 @@ public final class Display {
     /** Rows of a table shown in HTML; notebooks choke on a 100,000-row table. */
     public static final int MAX_ROWS = 20;
 
+    /** Renderers registered for the user's types, by type; the latest registration first. */
+    private static final Map<Class<?>, Function<Object, ?>> RENDERERS = new ConcurrentHashMap<>();
+    /** How deep renderers may hand their values to other renderers before it counts as a loop. */
+    private static final int MAX_RENDER_DEPTH = 8;
+
     private Display() {
+    }
+
+    /**
+     * Shows values of {@code type} (and its subtypes) as what {@code renderer} makes of them: a
+     * {@link Rich} value, a table, a chart, text, or a MIME bundle as a {@code Map<String, Object>}.
+     * A later registration for the same type replaces this one; the most specific type wins.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> void register(Class<T> type, Function<? super T, ?> renderer) {
+        RENDERERS.put(Objects.requireNonNull(type, "type"), (Function<Object, ?>) Objects.requireNonNull(renderer,
+                "renderer"));
+    }
+
+    /** Forgets the renderer registered for exactly {@code type}, if any. */
+    public static void unregister(Class<?> type) {
+        RENDERERS.remove(type);
     }
 
     /** The MIME bundle for {@code value}, in insertion order; {@code null} shows as {@code text/plain} "null". */
     public static Map<String, Object> render(Object value) {
+        return render(value, 0);
+    }
+
+    private static Map<String, Object> render(Object value, int depth) {
+        Function<Object, ?> renderer = value == null ? null : rendererFor(value.getClass());
+        if (renderer != null) {
+            if (depth >= MAX_RENDER_DEPTH) {
+                throw new IllegalStateException("the renderers registered for " + value.getClass().getName()
+                        + " hand values to each other " + MAX_RENDER_DEPTH + " times: a loop?");
+            }
+            Object rendered = renderer.apply(value);
+            if (rendered instanceof Map<?, ?> map && !map.isEmpty() && map.keySet().stream().allMatch(k -> k instanceof String s
+                    && s.contains("/"))) {
+                Map<String, Object> bundle = new LinkedHashMap<>();
+                map.forEach((k, v) -> bundle.put((String) k, v));
+                return bundle;
+            }
+            return rendered != null && rendered.getClass() == value.getClass() ? plain(rendered)
+                    : render(rendered, depth + 1);
+        }
         Map<String, Object> bundle = new LinkedHashMap<>();
+        if (value instanceof Rich rich) {
+            return rich.bundle();
+        }
         if (value instanceof DisplayHandle) {
             return bundle; // the output it names is already on show
         }
@@ -59,6 +110,31 @@ public final class Display {
             bundle.put("text/plain", String.valueOf(value));
         }
         return bundle;
+    }
+
+    private static Map<String, Object> plain(Object value) {
+        Map<String, Object> bundle = new LinkedHashMap<>();
+        bundle.put("text/plain", String.valueOf(value));
+        return bundle;
+    }
+
+    /** The renderer for {@code type}: its own, else its nearest superclass's, else an interface's. */
+    private static Function<Object, ?> rendererFor(Class<?> type) {
+        if (RENDERERS.isEmpty()) {
+            return null;
+        }
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Function<Object, ?> r = RENDERERS.get(c);
+            if (r != null) {
+                return r;
+            }
+        }
+        for (Map.Entry<Class<?>, Function<Object, ?>> e : RENDERERS.entrySet()) {
+            if (e.getKey().isAssignableFrom(type)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.qprobe.kernel.engine;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import java.util.UUID;
  *     updateDisplay(status, i + " of 10");   // replaced where it stands
  * }
  * display(results.table());                  // any value, rendered as the cell's value would be
+ * display(markdown("**done**"));             // html(...), markdown(...), latex(...), image(...)
  * clearOutput(true);                         // clear the cell's output before the next one
  * }</pre>
  *
@@ -23,7 +25,8 @@ import java.util.UUID;
  */
 public final class Notebook {
     /** What the kernel's engine imports besides {@link dev.qprobe.dsl.QProbe#IMPORTS}. */
-    public static final List<String> ENGINE_IMPORTS = List.of("static dev.qprobe.kernel.engine.Notebook.*");
+    public static final List<String> ENGINE_IMPORTS = List.of("static dev.qprobe.kernel.engine.Notebook.*",
+            "dev.qprobe.kernel.engine.Display");
     /** What the kernel's engine runs once started: progress of DSL steps as updating outputs. */
     public static final List<String> ENGINE_STARTUP = List.of("dev.qprobe.kernel.engine.NotebookProgress.install();");
 
@@ -79,6 +82,41 @@ public final class Notebook {
     /** {@code chart} to be shown as SVG (vector, sharp at any zoom) instead of PNG, e.g. {@code svg(run.chart())}. */
     public static Svg svg(dev.qprobe.report.Chart chart) {
         return new Svg(chart);
+    }
+
+    /** {@code html} shown as HTML, as a cell's value or with {@link #display(Object)}. */
+    public static Rich.Html html(String html) {
+        return new Rich.Html(html);
+    }
+
+    /** {@code markdown} shown as Markdown. */
+    public static Rich.Markdown markdown(String markdown) {
+        return new Rich.Markdown(markdown);
+    }
+
+    /** LaTeX math shown as such, e.g. {@code latex("\\pi^*(y|x) \\propto \\pi_0(y|x) e^{Q/\\beta}")}. */
+    public static Rich.Latex latex(String latex) {
+        return new Rich.Latex(latex);
+    }
+
+    /**
+     * The image file {@code path} (PNG, JPEG, GIF or SVG, told by its content).
+     *
+     * @throws IllegalArgumentException naming the file if it is not such an image
+     * @throws java.io.UncheckedIOException naming the file if it cannot be read
+     */
+    public static Rich.Image image(String path) {
+        return Rich.Image.of(Path.of(path));
+    }
+
+    /** {@link #image(String)} for a {@link Path}. */
+    public static Rich.Image image(Path path) {
+        return Rich.Image.of(path);
+    }
+
+    /** The image in {@code bytes} (PNG, JPEG, GIF or SVG). */
+    public static Rich.Image image(byte[] bytes) {
+        return Rich.Image.of(bytes, "the image bytes");
     }
 
     /** A fresh display id. */

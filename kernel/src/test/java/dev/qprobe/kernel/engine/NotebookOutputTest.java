@@ -129,4 +129,15 @@ class NotebookOutputTest {
         assertEquals(List.of("sampling 2 x 6 prompts: 6/6 (100%)", "sampling 2 x 2 prompts: 2/2 (100%)"), finals);
         assertFalse(merged.stream().anyMatch(o -> o.toString().startsWith("out:")), "progress prints nothing");
     }
+
+    @Test
+    void aCellRegistersARendererForItsOwnTypeAndDisplaysRichValues() {
+        shell.eval("record Celsius(double value) { }");
+        EvalResult r = shell.eval("Display.register(Celsius.class, c -> html(\"<b>\" + c.value() + \" C</b>\"));\n"
+                + "new Celsius(21.5)");
+        assertTrue(r.ok(), () -> r.error().toString());
+        assertEquals("<b>21.5 C</b>", r.display().get("text/html"));
+        EvalResult md = shell.eval("markdown(\"**bold**\")");
+        assertEquals("**bold**", md.display().get("text/markdown"));
+    }
 }
