@@ -1,6 +1,7 @@
 package dev.qprobe.cli;
 
 import dev.qprobe.Version;
+import dev.qprobe.data.FeaturePrecision;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.eval.Evaluation;
 import dev.qprobe.eval.EvaluationGrid;
@@ -31,8 +32,15 @@ import tech.tablesaw.api.Table;
                         + "(and optionally prompt, completion)."})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--features", required = true, paramLabel = "FILE.npy",
-            description = "(n, d) float32 or float16 array, C order")
+            description = "(n, d) float32, float16 or bfloat16 array, C order; or a directory of shards "
+                    + "features-00000.npy, ...")
     Path features;
+
+    @Option(names = "--feature-precision", defaultValue = "f32", paramLabel = "f32|bf16",
+            description = "how features are held in memory: bf16 halves memory and bytes per epoch "
+                    + "(default: ${DEFAULT-VALUE}); a directory of shards or a file too large for the heap is "
+                    + "mapped and read in place in its own precision")
+    String featurePrecision;
 
     @Option(names = "--samples", required = true, paramLabel = "FILE", description = "prompt ids and rewards (.csv or .jsonl)")
     Path samples;
@@ -85,7 +93,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SampleSet all = SampleSetIO.load(features, samples, pairs);
+        SampleSet all = SampleSetIO.load(features, FeaturePrecision.parse(featurePrecision), samples, pairs);
         SampleSet.Split split = all.splitByPrompt(testFraction, seed);
         System.out.printf(Locale.ROOT, "data   %s%nsplit  train %d prompts, test %d prompts (seed %d)%n", all,
                 split.train().promptCount(), split.test().promptCount(), seed);
