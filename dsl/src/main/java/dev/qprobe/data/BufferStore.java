@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Rows of float32, float16 or bfloat16 values in byte buffers: heap buffers (bfloat16 features
- * in half the memory) or memory-mapped files, read in place. A buffer holds at most 2 GiB, so
+ * Rows of float32, float16 or bfloat16 values in byte buffers, usually memory-mapped files read
+ * in place. A buffer holds at most 2 GiB, so
  * the rows are cut into segments of whole rows; a million 4,096-dim rows (8 GB in bfloat16) is
  * a few segments, read through the page cache rather than the heap.
  */
@@ -70,31 +70,6 @@ public final class BufferStore implements FeatureStore {
     /** Rows per segment when {@code dim}-value rows of {@code precision} are cut into buffers. */
     public static int rowsPerSegment(int dim, FeaturePrecision precision) {
         return Math.max(1, MAX_SEGMENT_BYTES / (dim * precision.bytes()));
-    }
-
-    /** The rows of {@code source} narrowed to bfloat16 (nearest, ties to even), in heap buffers. */
-    static BufferStore bf16Of(FeatureMatrix source) {
-        int dim = source.dim();
-        int perSegment = rowsPerSegment(dim, FeaturePrecision.BF16);
-        List<ByteBuffer> segments = new java.util.ArrayList<>();
-        float[] row = new float[dim];
-        for (int from = 0; from < source.rows(); from += perSegment) {
-            int count = Math.min(perSegment, source.rows() - from);
-            ByteBuffer b = ByteBuffer.allocate(count * dim * 2).order(ByteOrder.nativeOrder());
-            for (int r = 0; r < count; r++) {
-                source.copyRows(from + r, 1, row, 0);
-                for (int j = 0; j < dim; j++) {
-                    short bits = HalfFloats.floatToBf16(row[j]);
-                    if (!HalfFloats.isFinite(bits, FeaturePrecision.BF16)) {
-                        throw new IllegalArgumentException("feature value " + row[j] + " at row " + (from + r)
-                                + ", column " + j + " is beyond bfloat16's range");
-                    }
-                    b.putShort((r * dim + j) * 2, bits);
-                }
-            }
-            segments.add(b);
-        }
-        return of(FeaturePrecision.BF16, ByteOrder.nativeOrder(), dim, segments, false, "bf16");
     }
 
     /** The segment holding {@code row}. */

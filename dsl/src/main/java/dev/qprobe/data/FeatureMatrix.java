@@ -170,7 +170,7 @@ public final class FeatureMatrix {
             return this;
         }
         return switch (precision) {
-            case BF16 -> new FeatureMatrix(BufferStore.bf16Of(this), null);
+            case BF16 -> new FeatureMatrix(PackedBf16Store.of(this), null);
             case F32 -> {
                 checkShape(rows, dim, toString());
                 float[] out = new float[rows * dim];

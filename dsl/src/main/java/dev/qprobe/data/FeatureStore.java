@@ -2,11 +2,11 @@ package dev.qprobe.data;
 
 /**
  * Where the values of a {@link FeatureMatrix} live: one heap float32 array
- * ({@link FloatArrayStore}) or byte buffers of float32, float16 or bfloat16 rows, in the heap or
- * memory-mapped from files ({@link BufferStore}). Kernels dispatch on the store once, then read
+ * ({@link FloatArrayStore}), bfloat16 pairs packed in heap int arrays ({@link PackedBf16Store}), or
+ * float32, float16 or bfloat16 rows memory-mapped from files ({@link BufferStore}). Kernels dispatch on the store once, then read
  * its rows directly; everyone else reads rows as float32 through {@link #copyRow}.
  */
-public sealed interface FeatureStore permits FloatArrayStore, BufferStore {
+public sealed interface FeatureStore permits FloatArrayStore, PackedBf16Store, BufferStore {
 
     int rows();
 

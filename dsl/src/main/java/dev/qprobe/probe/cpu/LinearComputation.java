@@ -52,7 +52,7 @@ final class LinearComputation implements ProbeComputation {
 
     @Override
     public float[] scores(float[] params, int[] rows) {
-        float[] v = rawCoefficients(params);
+        float[] v = x.kernelLayout(rawCoefficients(params));
         float[] q = new float[rows.length];
         int d = features.dim();
         IntStream.range(0, shardCount(rows.length)).parallel().forEach(s -> {
@@ -68,7 +68,7 @@ final class LinearComputation implements ProbeComputation {
 
     @Override
     public double lossAndGradient(float[] params, GroupedLoss loss, int[] groups, double[] grad) {
-        float[] v = rawCoefficients(params);
+        float[] v = x.kernelLayout(rawCoefficients(params));
         int shards = shardCount(groups.length);
         Partial[] partials;
         if (fused) {
@@ -86,6 +86,7 @@ final class LinearComputation implements ProbeComputation {
         double sumDq = 0;
         double total = 0;
         for (Partial p : partials) {
+            x.naturalLayout(p.weighted);
             for (int j = 0; j < d; j++) {
                 g[j] += p.weighted[j];
             }

@@ -40,18 +40,20 @@ class FeatureRowsTest {
 
     @ParameterizedTest
     @CsvSource({"F32, 1, LITTLE", "F16, 3, LITTLE", "BF16, 4, LITTLE", "F16, 5, BIG", "BF16, 100, LITTLE",
-            "F32, 7, BIG"})
+            "F32, 7, BIG", "BF16, 1, HEAP", "F32, 1, HEAP"})
     void kernelsMatchTheDecodedRows(FeaturePrecision precision, int perSegment, String order) {
-        for (int dim : new int[] {1, 13, 64, 100, 515}) {
+        for (int dim : new int[] {1, 13, 64, 100, 515, 4096}) {
             int rows = 21;
             SplittableRandom rng = new SplittableRandom(dim);
             float[] values = new float[rows * dim];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) rng.nextGaussian();
             }
-            FeatureMatrix m = store(values, rows, dim, precision,
-                    order.equals("BIG") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, perSegment)
-                    .selectRows(new int[] {20, 3, 4, 5, 0, 19, 7, 8, 9, 11});
+            FeatureMatrix stored = order.equals("HEAP")
+                    ? FeatureMatrix.wrap(values, rows, dim, "test").withPrecision(precision)
+                    : store(values, rows, dim, precision,
+                            order.equals("BIG") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, perSegment);
+            FeatureMatrix m = stored.selectRows(new int[] {20, 3, 4, 5, 0, 19, 7, 8, 9, 11});
             FeatureRows kernel = FeatureRows.of(m);
             int[] handles = kernel.handles(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
             float[] v = new float[dim + 1];
@@ -62,9 +64,11 @@ class FeatureRowsTest {
             for (int r = 0; r < 10; r++) {
                 a[r] = (float) rng.nextGaussian();
             }
+            float[] vk = kernel.kernelLayout(v);
             float[] y = new float[dim];
             kernel.axpy8(a, 1, handles, 1, y);
             kernel.axpy(a[9], handles[9], y);
+            kernel.naturalLayout(y);
             float[] expectedY = new float[dim];
             for (int r = 0; r < 10; r++) {
                 float[] row = m.row(r);
@@ -78,7 +82,7 @@ class FeatureRowsTest {
                     }
                 }
                 float tolerance = 1e-4f * dim;
-                assertEquals(dot, kernel.dot(v, handles[r]), tolerance, precision + " dot, row " + r);
+                assertEquals(dot, kernel.dot(vk, handles[r]), tolerance, precision + " dot, row " + r);
                 assertEquals(sum, kernel.sum(handles[r]), tolerance, precision + " sum, row " + r);
             }
             for (int j = 0; j < dim; j++) {
@@ -109,6 +113,7 @@ class FeatureRowsTest {
         for (int r = 0; r < rows; r++) {
             float[] y = new float[dim];
             kernel.axpy(1f, kernel.handles(new int[] {r})[0], y);
+            kernel.naturalLayout(y);
             for (int j = 0; j < dim; j++) {
                 short bits = finite.get(r * dim + j);
                 float expected = precision == FeaturePrecision.BF16 ? HalfFloats.bf16ToFloat(bits)
