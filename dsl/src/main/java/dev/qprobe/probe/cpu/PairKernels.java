@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * values, then the L odd ones ({@link #toKernelLayout}); values after the last whole block stay
  * in place and are done one at a time.
  *
- * <p>Float16 widens with the same shifts plus one multiply by 2^112 that rebiases the exponent,
+ * <p>Float16 widens with a shift and a mask plus one multiply by 2^112 that rebiases the exponent,
  * exact for every finite value, subnormals included (stores hold finite values only).
  *
  * <p>One method per format and operation, so every loop's loads are inlined; loaded only when
@@ -69,17 +69,21 @@ final class PairKernels {
         return HalfFloats.bf16ToFloat((short) (a[off + t / 2] >>> (16 * (t & 1))));
     }
 
+    /**
+     * A half in an int's top 16 bits, shifted right by 3 with its sign: exponent and mantissa land
+     * where a float keeps them, the mask clears the sign's copies, and 2^112 rebiases the exponent
+     * (the sign rides along through the multiply).
+     */
+    private static FloatVector widenTopF16(IntVector top) {
+        return top.lanewise(VectorOperators.ASHR, 3).and(0x8FFF_E000).reinterpretAsFloats().mul(F16_REBIAS);
+    }
+
     private static FloatVector evenF16(IntVector x) {
-        FloatVector magnitude = x.and(0x7FFF).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(F16_REBIAS);
-        IntVector sign = x.lanewise(VectorOperators.LSHL, 16).and(0x8000_0000);
-        return magnitude.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return widenTopF16(x.lanewise(VectorOperators.LSHL, 16));
     }
 
     private static FloatVector oddF16(IntVector x) {
-        // (x >>> 16 & 0x7FFF) << 13 in one shift and one mask.
-        FloatVector magnitude = x.lanewise(VectorOperators.LSHR, 3).and(0x0FFF_E000).reinterpretAsFloats()
-                .mul(F16_REBIAS);
-        return magnitude.reinterpretAsInts().or(x.and(0x8000_0000)).reinterpretAsFloats();
+        return widenTopF16(x);
     }
 
     private static float scalarF16(int[] a, int off, int t) {
@@ -129,18 +133,21 @@ final class PairKernels {
         }
     }
 
-    /** y += sum over r < 8 of c[at + r] * row r (arrays a[r] from o[r]), y in kernel layout. */
+    /**
+     * y += sum over r < 8 of c[at + r] * row r (arrays a[r] from o[r]), y in kernel layout: as two
+     * four-row passes, which C2 still inlines whole (an eight-row loop body did not, and boxed its vectors).
+     */
     static void axpy8Bf16(float[] c, int at, int[][] a, int[] o, float[] y, int dim) {
+        axpy4Bf16(c, at, a[0], o[0], a[1], o[1], a[2], o[2], a[3], o[3], y, dim);
+        axpy4Bf16(c, at + 4, a[4], o[4], a[5], o[5], a[6], o[6], a[7], o[7], y, dim);
+    }
+
+    private static void axpy4Bf16(float[] c, int at, int[] a0, int o0, int[] a1, int o1, int[] a2, int o2,
+                                 int[] a3, int o3, float[] y, int dim) {
         FloatVector c0 = FloatVector.broadcast(F, c[at]);
         FloatVector c1 = FloatVector.broadcast(F, c[at + 1]);
         FloatVector c2 = FloatVector.broadcast(F, c[at + 2]);
         FloatVector c3 = FloatVector.broadcast(F, c[at + 3]);
-        FloatVector c4 = FloatVector.broadcast(F, c[at + 4]);
-        FloatVector c5 = FloatVector.broadcast(F, c[at + 5]);
-        FloatVector c6 = FloatVector.broadcast(F, c[at + 6]);
-        FloatVector c7 = FloatVector.broadcast(F, c[at + 7]);
-        int[] a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
-        int o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5], o6 = o[6], o7 = o[7];
         int nb = dim / (2 * L);
         for (int b = 0; b < nb; b++) {
             int p = b * L;
@@ -148,28 +155,17 @@ final class PairKernels {
             IntVector x1 = IntVector.fromArray(I, a1, o1 + p);
             IntVector x2 = IntVector.fromArray(I, a2, o2 + p);
             IntVector x3 = IntVector.fromArray(I, a3, o3 + p);
-            IntVector x4 = IntVector.fromArray(I, a4, o4 + p);
-            IntVector x5 = IntVector.fromArray(I, a5, o5 + p);
-            IntVector x6 = IntVector.fromArray(I, a6, o6 + p);
-            IntVector x7 = IntVector.fromArray(I, a7, o7 + p);
             int e = 2 * p;
             FloatVector e01 = evenBf16(x1).fma(c1, evenBf16(x0).mul(c0));
             FloatVector e23 = evenBf16(x3).fma(c3, evenBf16(x2).mul(c2));
-            FloatVector e45 = evenBf16(x5).fma(c5, evenBf16(x4).mul(c4));
-            FloatVector e67 = evenBf16(x7).fma(c7, evenBf16(x6).mul(c6));
-            FloatVector.fromArray(F, y, e).add(e01.add(e23).add(e45.add(e67))).intoArray(y, e);
+            FloatVector.fromArray(F, y, e).add(e01.add(e23)).intoArray(y, e);
             FloatVector d01 = oddBf16(x1).fma(c1, oddBf16(x0).mul(c0));
             FloatVector d23 = oddBf16(x3).fma(c3, oddBf16(x2).mul(c2));
-            FloatVector d45 = oddBf16(x5).fma(c5, oddBf16(x4).mul(c4));
-            FloatVector d67 = oddBf16(x7).fma(c7, oddBf16(x6).mul(c6));
-            FloatVector.fromArray(F, y, e + L).add(d01.add(d23).add(d45.add(d67))).intoArray(y, e + L);
+            FloatVector.fromArray(F, y, e + L).add(d01.add(d23)).intoArray(y, e + L);
         }
         for (int t = 2 * L * nb; t < dim; t++) {
-            float s = 0;
-            for (int r = 0; r < 8; r++) {
-                s += c[at + r] * scalarBf16(a[r], o[r], t);
-            }
-            y[t] += s;
+            y[t] += c[at] * scalarBf16(a0, o0, t) + c[at + 1] * scalarBf16(a1, o1, t)
+                    + c[at + 2] * scalarBf16(a2, o2, t) + c[at + 3] * scalarBf16(a3, o3, t);
         }
     }
 
@@ -233,47 +229,31 @@ final class PairKernels {
         }
     }
 
-    /** y += sum over r < 8 of c[at + r] * row r (arrays a[r] from o[r]), y in kernel layout. */
+    /**
+     * y += sum over r < 8 of c[at + r] * row r (arrays a[r] from o[r]), y in kernel layout: as two
+     * four-row passes, which C2 still inlines whole (an eight-row loop body did not, and boxed its vectors).
+     */
     static void axpy8F16(float[] c, int at, int[][] a, int[] o, float[] y, int dim) {
-        FloatVector c0 = FloatVector.broadcast(F, c[at]);
-        FloatVector c1 = FloatVector.broadcast(F, c[at + 1]);
-        FloatVector c2 = FloatVector.broadcast(F, c[at + 2]);
-        FloatVector c3 = FloatVector.broadcast(F, c[at + 3]);
-        FloatVector c4 = FloatVector.broadcast(F, c[at + 4]);
-        FloatVector c5 = FloatVector.broadcast(F, c[at + 5]);
-        FloatVector c6 = FloatVector.broadcast(F, c[at + 6]);
-        FloatVector c7 = FloatVector.broadcast(F, c[at + 7]);
-        int[] a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];
-        int o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3], o4 = o[4], o5 = o[5], o6 = o[6], o7 = o[7];
+        for (int r = 0; r < 8; r += 2) {
+            axpy2F16(c[at + r], a[r], o[r], c[at + r + 1], a[r + 1], o[r + 1], y, dim);
+        }
+    }
+
+    /** Float16's widening is longer than bfloat16's: two rows per pass keep the loop inlined whole. */
+    private static void axpy2F16(float c0, int[] a0, int o0, float c1, int[] a1, int o1, float[] y, int dim) {
+        FloatVector v0 = FloatVector.broadcast(F, c0);
+        FloatVector v1 = FloatVector.broadcast(F, c1);
         int nb = dim / (2 * L);
         for (int b = 0; b < nb; b++) {
             int p = b * L;
             IntVector x0 = IntVector.fromArray(I, a0, o0 + p);
             IntVector x1 = IntVector.fromArray(I, a1, o1 + p);
-            IntVector x2 = IntVector.fromArray(I, a2, o2 + p);
-            IntVector x3 = IntVector.fromArray(I, a3, o3 + p);
-            IntVector x4 = IntVector.fromArray(I, a4, o4 + p);
-            IntVector x5 = IntVector.fromArray(I, a5, o5 + p);
-            IntVector x6 = IntVector.fromArray(I, a6, o6 + p);
-            IntVector x7 = IntVector.fromArray(I, a7, o7 + p);
             int e = 2 * p;
-            FloatVector e01 = evenF16(x1).fma(c1, evenF16(x0).mul(c0));
-            FloatVector e23 = evenF16(x3).fma(c3, evenF16(x2).mul(c2));
-            FloatVector e45 = evenF16(x5).fma(c5, evenF16(x4).mul(c4));
-            FloatVector e67 = evenF16(x7).fma(c7, evenF16(x6).mul(c6));
-            FloatVector.fromArray(F, y, e).add(e01.add(e23).add(e45.add(e67))).intoArray(y, e);
-            FloatVector d01 = oddF16(x1).fma(c1, oddF16(x0).mul(c0));
-            FloatVector d23 = oddF16(x3).fma(c3, oddF16(x2).mul(c2));
-            FloatVector d45 = oddF16(x5).fma(c5, oddF16(x4).mul(c4));
-            FloatVector d67 = oddF16(x7).fma(c7, oddF16(x6).mul(c6));
-            FloatVector.fromArray(F, y, e + L).add(d01.add(d23).add(d45.add(d67))).intoArray(y, e + L);
+            evenF16(x1).fma(v1, evenF16(x0).fma(v0, FloatVector.fromArray(F, y, e))).intoArray(y, e);
+            oddF16(x1).fma(v1, oddF16(x0).fma(v0, FloatVector.fromArray(F, y, e + L))).intoArray(y, e + L);
         }
         for (int t = 2 * L * nb; t < dim; t++) {
-            float s = 0;
-            for (int r = 0; r < 8; r++) {
-                s += c[at + r] * scalarF16(a[r], o[r], t);
-            }
-            y[t] += s;
+            y[t] += c0 * scalarF16(a0, o0, t) + c1 * scalarF16(a1, o1, t);
         }
     }
 
