@@ -110,7 +110,7 @@ public final class LinearProbeBenchmark {
         for (int o = 0; o < objectives.length; o++) {
             TrainerConfig config = TrainerConfig.defaults().withEpochs(epochs).withLearningRate(1e-3);
             // Warm-up so the JIT has compiled the kernels before timing.
-            new Trainer(config.withEpochs(30), backend).train(data, ProbeSpec.linear(), objectives[o]);
+            new Trainer(config.withEpochs(10), backend).train(data, ProbeSpec.linear(), objectives[o]);
             long[] epochEnd = new long[epochs + 1];
             long start = System.nanoTime();
             new Trainer(config, backend).train(data, ProbeSpec.linear(), objectives[o],
@@ -139,7 +139,7 @@ public final class LinearProbeBenchmark {
             SampleSet.Split split = all.splitByPrompt(0.25, 0);
             TrainerConfig config = TrainerConfig.defaults().withEpochs(epochs).withLearningRate(1e-3);
             QProbe.features("benchmark", split.train(), split.test())
-                    .probe(ProbeSpec.linear(), config.withEpochs(30), (e, t, l) -> { }, Objective.MSE, Objective.PG);
+                    .probe(ProbeSpec.linear(), config.withEpochs(10), (e, t, l) -> { }, Objective.MSE, Objective.PG);
             double gb = split.train().features().bytes() / 1e9;
             double[] result = new double[3];
             Objective[] objectives = {Objective.MSE, Objective.PG};

@@ -67,6 +67,26 @@ class MappedNpyTest {
         }
     }
 
+    /** The file NumPy writes for {@code (a.view(np.uint32) >> 16).astype(np.uint16).view("V2")}. */
+    @Test
+    void readsBfloat16BitsSavedByNumPyAsV2() throws IOException {
+        float[] values = {1.5f, -2.25f, 3f, 0.1f, 7f, 8f};
+        ByteBuffer data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            data.putShort((short) (Float.floatToRawIntBits(v) >>> 16));
+        }
+        Path f = dir.resolve("v2.npy");
+        Files.write(f, NpyHeader.encode(2, 3, "|V2"));
+        Files.write(f, data.array(), StandardOpenOption.APPEND);
+        for (FeatureMatrix m : List.of(Npy.read(f), Npy.map(f))) {
+            for (int i = 0; i < values.length; i++) {
+                float truncated = Float.intBitsToFloat(Float.floatToRawIntBits(values[i]) & 0xFFFF_0000);
+                assertEquals(truncated, m.get(i / 3, i % 3));
+            }
+        }
+        assertEquals(FeaturePrecision.BF16, Npy.map(f).precision());
+    }
+
     @Test
     void shardsConcatenateInOrderAndAGapIsAnError() throws IOException {
         FeatureMatrix m = random(30, 8, 2);
