@@ -2,7 +2,7 @@
 """qprobe train against a standard two-pass PyTorch linear probe, on the same .npy, in one run.
 
 Usage (from the repository root; needs Debian's python3-torch and numpy under /usr/bin/python3):
-    /usr/bin/python3 cli/bench/probe_vs_torch.py [--dir DIR] [--rounds 3] [--epochs 150]
+    /usr/bin/python3 cli/bench/probe_vs_torch.py [--dir DIR] [--rounds 3] [--epochs 150] [--qprobe CMD]
 
 Writes a 464 x 48 x 4096 float32 feature file with planted signal (features.npy, samples.csv) to
 DIR, then alternates, ROUNDS times: PyTorch (2 threads) MSE and PG epochs; `src/bin/qprobe train`
@@ -68,9 +68,9 @@ def torch_epochs(x, reward, objective, epochs, k=8):
     return float(np.median(times[1:]))
 
 
-def qprobe_epochs(root, directory, epochs):
+def qprobe_epochs(command, directory, epochs):
     env = dict(os.environ, QPROBE_CACHE=os.path.join(directory, "cache"))
-    out = subprocess.run([os.path.join(root, "src/bin/qprobe"), "train", "--features",
+    out = subprocess.run(command.split() + ["train", "--features",
                           os.path.join(directory, "features.npy"), "--samples", os.path.join(directory, "samples.csv"),
                           "--objective", "MSE,PG", "--epochs", str(epochs), "--out", os.path.join(directory, "out")],
                          env=env, capture_output=True, text=True, check=True).stdout
@@ -84,6 +84,7 @@ def main():
     parser.add_argument("--dir", default=tempfile.gettempdir())
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=150)
+    parser.add_argument("--qprobe", help="the qprobe command (default: this checkout's src/bin/qprobe)")
     args = parser.parse_args()
     torch.set_num_threads(2)
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -96,7 +97,7 @@ def main():
         for rnd in range(1, args.rounds + 1):
             t_mse = torch_epochs(x, reward, "MSE", args.epochs)
             t_pg = torch_epochs(x, reward, "PG", args.epochs)
-            q = qprobe_epochs(root, directory, args.epochs)
+            q = qprobe_epochs(args.qprobe or os.path.join(root, "src/bin/qprobe"), directory, args.epochs)
             print(f"{rnd:>5} {t_mse:>10.4f} {q['MSE']:>11.4f} {t_mse / q['MSE']:>5.1f}x {t_pg:>10.4f} {q['PG']:>10.4f} "
                   f"{t_pg / q['PG']:>5.1f}x", flush=True)
     finally:

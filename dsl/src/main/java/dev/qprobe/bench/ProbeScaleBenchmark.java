@@ -63,6 +63,10 @@ final class ProbeScaleBenchmark {
                 Objective[] objectives = {Objective.MSE, Objective.PG};
                 for (int o = 0; o < 2; o++) {
                     TrainerConfig config = TrainerConfig.defaults().withEpochs(epochs).withLearningRate(1e-3);
+                    if (firstPerRow == 0) {
+                        // The first scale warms the JIT up, so it is not charged for compilation.
+                        new Trainer(config.withEpochs(5)).train(set, ProbeSpec.linear(), objectives[o]);
+                    }
                     long[] epochEnd = new long[epochs + 1];
                     new Trainer(config).train(set, ProbeSpec.linear(), objectives[o],
                             (epoch, total, loss) -> epochEnd[epoch] = System.nanoTime());
