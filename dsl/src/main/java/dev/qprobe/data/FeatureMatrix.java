@@ -1,6 +1,5 @@
 package dev.qprobe.data;
 
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -191,22 +190,5 @@ public final class FeatureMatrix {
     public String toString() {
         return "FeatureMatrix[" + rows + " x " + dim + (precision() == FeaturePrecision.F32 ? "" : ", " + precision())
                 + (store.mapped() ? ", mapped" : "") + "]";
-    }
-
-    /** Rows equal as float32 values, for tests and checks; O(rows x dim). */
-    public boolean sameValues(FeatureMatrix other) {
-        if (other.rows != rows || other.dim != dim) {
-            return false;
-        }
-        float[] a = new float[dim];
-        float[] b = new float[dim];
-        for (int r = 0; r < rows; r++) {
-            copyRows(r, 1, a, 0);
-            other.copyRows(r, 1, b, 0);
-            if (!Arrays.equals(a, b)) {
-                return false;
-            }
-        }
-        return true;
     }
 }
