@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code qprobe bench}: one subcommand per benchmark, each with its own --help. */
@@ -22,8 +23,9 @@ final class BenchCommand {
 
     @Command(name = "probe", mixinStandardHelpOptions = true,
             description = {"Linear-probe training speed against this machine's memory bandwidth: trains MSE and PG "
-                    + "linear probes on random features and prints seconds per epoch for the fused (one read per "
-                    + "epoch) and two-pass kernels next to a SIMD sum over the same array.",
+                    + "linear probes on random features and prints seconds per epoch per feature store (heap f32 fused "
+                    + "and two-pass, heap bf16, mapped f16) next to a SIMD sum over the same bytes, and the user's "
+                    + "path (.npy + CSV loaded and trained as qprobe train does).",
                     "Run with JAVA_OPTS=-Xmx8g or more for the default 464 x 48 x 4096 (365 MB) set."})
     static final class Probe implements Callable<Integer> {
         @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPTS", defaultValue = "464",
@@ -42,9 +44,25 @@ final class BenchCommand {
                 description = "epochs per objective (default: ${DEFAULT-VALUE})")
         int epochs;
 
+        @Option(names = "--scale", paramLabel = "N1,N2,..",
+                description = "instead: epoch time and peak memory at these multiples of the rows (e.g. 1,4,16; "
+                        + "the larger ones mapped, bf16)")
+        String scale;
+
+        @Option(names = "--dir", paramLabel = "DIR",
+                description = "where temporary .npy files go (default: java.io.tmpdir); deleted afterwards")
+        String dir;
+
         @Override
-        public Integer call() {
-            LinearProbeBenchmark.main(strings(prompts, candidates, dim, epochs));
+        public Integer call() throws Exception {
+            List<String> args = new ArrayList<>(List.of(strings(prompts, candidates, dim, epochs)));
+            if (scale != null) {
+                args.addAll(List.of("--scale", scale));
+            }
+            if (dir != null) {
+                args.addAll(List.of("--dir", dir));
+            }
+            LinearProbeBenchmark.main(args.toArray(String[]::new));
             return 0;
         }
     }
@@ -83,16 +101,18 @@ final class BenchCommand {
     }
 
     @Command(name = "sampling", mixinStandardHelpOptions = true,
-            description = "Sampling throughput of the built-in model on test prompts (48 samples each), with and "
-                    + "without the KV cache; PyTorch threads as QPROBE_THREADS says.")
+            description = {"Sampling throughput of the built-in model on test prompts (48 samples each), with and "
+                    + "without the KV cache; PyTorch threads as QPROBE_THREADS / --threads say.",
+                    "'bench sampling contention [SECONDS ROUNDS THREADS]' measures it alone and beside a "
+                    + "CPU-bound competitor process, before and after the thread settings."})
     static final class Sampling implements Callable<Integer> {
-        @Parameters(arity = "0..1", paramLabel = "PROMPTS", defaultValue = "20",
-                description = "test prompts to sample (default: ${DEFAULT-VALUE})")
-        int prompts;
+        @Parameters(arity = "0..*", paramLabel = "ARGS",
+                description = "PROMPTS (default 20), or: contention [SECONDS ROUNDS THREADS]")
+        List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
-            SamplingBenchmark.main(strings(prompts));
+            SamplingBenchmark.main(args.toArray(String[]::new));
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.qprobe.cli;
 
+import dev.qprobe.data.FeaturePrecision;
 import dev.qprobe.data.SampleSet;
 import dev.qprobe.demo.ConsoleRun;
 import dev.qprobe.dsl.Beta;
@@ -38,8 +39,15 @@ import picocli.CommandLine.Option;
                 "Example: qprobe train --features f.npy --samples s.csv --objective PG,MSE --probe 'mlp(16)'"})
 final class TrainCommand implements Callable<Integer> {
     @Option(names = "--features", required = true, paramLabel = "FILE.npy",
-            description = "(n, d) array in C order: float32 or float16 (float64 is converted, with a note)")
+            description = "(n, d) array in C order: float32, float16 or bfloat16 (float64 is converted, with a "
+                    + "note); or a directory of shards features-00000.npy, ...")
     Path features;
+
+    @Option(names = "--feature-precision", paramLabel = "f32|bf16",
+            description = "how features are held in memory: bf16 halves memory and bytes per epoch "
+                    + "(default: ${DEFAULT-VALUE}); a directory of shards or a file too large for the heap is "
+                    + "mapped and read in place in its own precision")
+    String featurePrecision;
 
     @Option(names = "--samples", required = true, paramLabel = "FILE",
             description = "one record per feature row: prompt_id and reward (.csv or .jsonl)")
@@ -111,6 +119,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // Options first, then the data: nothing trains until all of it is known to fit.
         List<Objective> chosen = objectives();
+        FeaturePrecision precision = FeaturePrecision.parse(featurePrecision);
         ProbeSpec spec = ProbeSpec.parse(probe);
         TrainerConfig config = Defaults.TRAINING.withLearningRate(learningRate).withWeightDecay(weightDecay)
                 .withEpochs(epochs).withBatchSize(batchSize).withSeed(seed).withBackend(new Backend(backend, device));
@@ -119,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!(testFraction > 0 && testFraction < 1)) {
             throw new IllegalArgumentException("--test-fraction must be between 0 and 1, got " + testFraction);
         }
-        SampleSet all = SampleSetIO.load(features, samples, pairs);
+        SampleSet all = SampleSetIO.load(features, precision, samples, pairs);
         System.out.printf(Locale.ROOT, "data   %s%n", all);
         Features split = QProbe.features(features.toString(), all.splitByPrompt(testFraction, seed));
         new ConsoleRun(System.out).run(split, spec, config, chosen, beta,
@@ -148,6 +157,7 @@ final class TrainCommand implements Callable<Integer> {
                 Map.entry("--weight-decay", Double.toString(Defaults.TRAINING.weightDecay())),
                 Map.entry("--epochs", Integer.toString(Defaults.TRAINING.epochs())),
                 Map.entry("--batch-size", Integer.toString(Defaults.TRAINING.batchSize())),
+                Map.entry("--feature-precision", "f32"),
                 Map.entry("--backend", "auto"),
                 Map.entry("--device", ""),
                 Map.entry("--seed", Long.toString(Defaults.TRAINING.seed())),

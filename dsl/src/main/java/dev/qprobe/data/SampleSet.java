@@ -159,6 +159,15 @@ public final class SampleSet {
         return features;
     }
 
+    /**
+     * The same samples with other features for the same rows: e.g. stored as bfloat16
+     * ({@code features().withPrecision(BF16)}) or mapped from a file written from these.
+     */
+    public SampleSet withFeatures(FeatureMatrix other) {
+        requireLength(other.rows(), size(), "feature rows", "withFeatures");
+        return new SampleSet(promptIds, prompts, completions, rewards, other, pairs);
+    }
+
     public List<PreferencePair> pairs() {
         return pairs;
     }

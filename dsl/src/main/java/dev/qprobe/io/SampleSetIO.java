@@ -1,6 +1,7 @@
 package dev.qprobe.io;
 
 import dev.qprobe.data.FeatureMatrix;
+import dev.qprobe.data.FeaturePrecision;
 import dev.qprobe.data.PreferencePair;
 import dev.qprobe.data.SampleSet;
 import java.io.IOException;
@@ -44,10 +45,20 @@ public final class SampleSetIO {
      * @throws IOException         if a file cannot be read
      */
     public static SampleSet load(Path features, Path metadata, Path pairs) throws IOException {
+        return load(features, FeaturePrecision.F32, metadata, pairs);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Path)}, with the features opened by {@link FeatureFiles#open}: a
+     * directory of shards or a file too large for the heap is mapped; heap features are stored as
+     * {@code precision}.
+     */
+    public static SampleSet load(Path features, FeaturePrecision precision, Path metadata, Path pairs)
+            throws IOException {
         // Small files first, so their mistakes show before a large feature array is read.
         SampleMetadata meta = SampleMetadata.read(metadata);
         List<PreferencePair> pairList = pairs == null ? List.of() : readPairs(pairs, meta.promptIdArray());
-        FeatureMatrix matrix = Npy.read(features);
+        FeatureMatrix matrix = FeatureFiles.open(features, precision);
         if (matrix.rows() != meta.size()) {
             throw new DataFormatException(features + " has " + matrix.rows() + " feature rows but " + metadata
                     + " has " + meta.size() + " metadata rows; they must describe the same samples, in order");

@@ -53,36 +53,49 @@ public record Standardizer(float[] mean, float[] invStd) {
         return new Standardizer(new float[dim], ones);
     }
 
-    /** Fits mean and standard deviation per dimension over all rows (two passes, in double). */
+    /**
+     * Fits mean and standard deviation per dimension over all rows, in one read of the matrix
+     * (any store): values are shifted by the first row before summing, so the variance keeps its
+     * digits when a dimension's mean is far from zero. Rows are read in blocks, partial sums added
+     * in block order: the same data gives the same result on any thread count.
+     */
     public static Standardizer fit(FeatureMatrix x) {
         int d = x.dim();
         int n = x.rows();
         if (n == 0) {
             throw new IllegalArgumentException("cannot standardize an empty feature matrix");
         }
-        float[] a = x.array();
-        double[] sum = new double[d];
-        for (int r = 0; r < n; r++) {
-            int off = r * d;
-            for (int j = 0; j < d; j++) {
-                sum[j] += a[off + j];
+        float[] shift = x.row(0);
+        int blockRows = Math.max(1, (1 << 20) / d);
+        int blocks = (n + blockRows - 1) / blockRows;
+        double[][] partial = java.util.stream.IntStream.range(0, blocks).parallel().mapToObj(b -> {
+            int from = b * blockRows;
+            int count = Math.min(blockRows, n - from);
+            float[] rows = new float[count * d];
+            x.copyRows(from, count, rows, 0);
+            double[] sums = new double[2 * d];
+            for (int r = 0; r < count; r++) {
+                int off = r * d;
+                for (int j = 0; j < d; j++) {
+                    double c = rows[off + j] - shift[j];
+                    sums[j] += c;
+                    sums[d + j] += c * c;
+                }
+            }
+            return sums;
+        }).toArray(double[][]::new);
+        double[] sum = new double[2 * d];
+        for (double[] p : partial) {
+            for (int j = 0; j < 2 * d; j++) {
+                sum[j] += p[j];
             }
         }
         float[] mean = new float[d];
-        for (int j = 0; j < d; j++) {
-            mean[j] = (float) (sum[j] / n);
-        }
-        double[] sq = new double[d];
-        for (int r = 0; r < n; r++) {
-            int off = r * d;
-            for (int j = 0; j < d; j++) {
-                double c = a[off + j] - mean[j];
-                sq[j] += c * c;
-            }
-        }
         float[] invStd = new float[d];
         for (int j = 0; j < d; j++) {
-            double std = Math.sqrt(sq[j] / n);
+            double m = sum[j] / n;
+            mean[j] = (float) (shift[j] + m);
+            double std = Math.sqrt(Math.max(0, sum[d + j] / n - m * m));
             invStd[j] = std > 1e-12 ? (float) (1.0 / std) : 0f;
         }
         return new Standardizer(mean, invStd);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qprobe.data.FeatureMatrix;
+import dev.qprobe.data.HalfFloats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -101,7 +102,7 @@ class NpyTest {
     @Test
     void halfToFloatMatchesTheDefinitionForAllBitPatterns() {
         for (int bits = 0; bits < 0x10000; bits++) {
-            float actual = Npy.halfToFloat((short) bits);
+            float actual = HalfFloats.f16ToFloat((short) bits);
             float expected = referenceHalf(bits);
             if (Float.isNaN(expected)) {
                 assertTrue(Float.isNaN(actual), Integer.toHexString(bits));
@@ -118,18 +119,18 @@ class NpyTest {
 
     @Test
     void halfToFloatKnownValues() {
-        assertEquals(1.0f, Npy.halfToFloat((short) 0x3C00));
-        assertEquals(-2.0f, Npy.halfToFloat((short) 0xC000));
-        assertEquals(65504.0f, Npy.halfToFloat((short) 0x7BFF));
-        assertEquals(0x1p-24f, Npy.halfToFloat((short) 0x0001));
-        assertEquals(0x1p-14f - 0x1p-24f, Npy.halfToFloat((short) 0x03FF)); // largest subnormal
-        assertEquals(0x1p-14f, Npy.halfToFloat((short) 0x0400)); // smallest normal
-        assertEquals(0.333251953125f, Npy.halfToFloat((short) 0x3555));
-        assertEquals(Float.POSITIVE_INFINITY, Npy.halfToFloat((short) 0x7C00));
-        assertEquals(Float.NEGATIVE_INFINITY, Npy.halfToFloat((short) 0xFC00));
-        assertTrue(Float.isNaN(Npy.halfToFloat((short) 0x7E00)));
-        assertEquals(0x8000_0000, Float.floatToRawIntBits(Npy.halfToFloat((short) 0x8000)));
-        assertEquals(0, Float.floatToRawIntBits(Npy.halfToFloat((short) 0)));
+        assertEquals(1.0f, HalfFloats.f16ToFloat((short) 0x3C00));
+        assertEquals(-2.0f, HalfFloats.f16ToFloat((short) 0xC000));
+        assertEquals(65504.0f, HalfFloats.f16ToFloat((short) 0x7BFF));
+        assertEquals(0x1p-24f, HalfFloats.f16ToFloat((short) 0x0001));
+        assertEquals(0x1p-14f - 0x1p-24f, HalfFloats.f16ToFloat((short) 0x03FF)); // largest subnormal
+        assertEquals(0x1p-14f, HalfFloats.f16ToFloat((short) 0x0400)); // smallest normal
+        assertEquals(0.333251953125f, HalfFloats.f16ToFloat((short) 0x3555));
+        assertEquals(Float.POSITIVE_INFINITY, HalfFloats.f16ToFloat((short) 0x7C00));
+        assertEquals(Float.NEGATIVE_INFINITY, HalfFloats.f16ToFloat((short) 0xFC00));
+        assertTrue(Float.isNaN(HalfFloats.f16ToFloat((short) 0x7E00)));
+        assertEquals(0x8000_0000, Float.floatToRawIntBits(HalfFloats.f16ToFloat((short) 0x8000)));
+        assertEquals(0, Float.floatToRawIntBits(HalfFloats.f16ToFloat((short) 0)));
     }
 
     // ---- reading ----

@@ -9,6 +9,7 @@ import dev.qprobe.model.Completion;
 import dev.qprobe.model.Embedder;
 import dev.qprobe.model.Sampler;
 import dev.qprobe.model.SamplingConfig;
+import dev.qprobe.model.TorchThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,7 @@ public final class HfModel implements Sampler, AutoCloseable {
             throw new IllegalArgumentException("compute dtype " + type + " is not supported: DJL 0.33's PyTorch engine "
                     + "cannot hold bfloat16 arrays; use float32 or float16");
         }
+        TorchThreads.configure(); // PyTorch's thread pools sized before the first tensor
         try {
             if (!Files.isDirectory(dir)) {
                 throw new IOException(dir + " is not a directory (expected a Hugging Face model folder)");

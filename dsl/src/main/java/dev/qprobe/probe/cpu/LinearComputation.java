@@ -26,12 +26,13 @@ final class LinearComputation implements ProbeComputation {
     private final FeatureMatrix features;
     private final Standardizer standardizer;
     private final boolean fused;
-    private final VectorMath math = VectorMath.INSTANCE;
+    private final FeatureRows x;
 
     LinearComputation(FeatureMatrix features, Standardizer standardizer, boolean fused) {
         this.features = features;
         this.standardizer = standardizer;
         this.fused = fused;
+        this.x = FeatureRows.of(features);
     }
 
     /** v = w * invStd and c = b - v . mean, packed as [v..., c]. */
@@ -51,15 +52,15 @@ final class LinearComputation implements ProbeComputation {
 
     @Override
     public float[] scores(float[] params, int[] rows) {
-        float[] v = rawCoefficients(params);
+        float[] v = x.kernelLayout(rawCoefficients(params));
         float[] q = new float[rows.length];
         int d = features.dim();
-        float[] x = features.array();
         IntStream.range(0, shardCount(rows.length)).parallel().forEach(s -> {
             int from = shardStart(s, rows.length);
             int to = shardStart(s + 1, rows.length);
+            int[] handles = x.handles(java.util.Arrays.copyOfRange(rows, from, to));
             for (int i = from; i < to; i++) {
-                q[i] = math.dot(v, 0, x, features.offset(rows[i]), d) + v[d];
+                q[i] = x.dot(v, handles[i - from]) + v[d];
             }
         });
         return q;
@@ -67,7 +68,7 @@ final class LinearComputation implements ProbeComputation {
 
     @Override
     public double lossAndGradient(float[] params, GroupedLoss loss, int[] groups, double[] grad) {
-        float[] v = rawCoefficients(params);
+        float[] v = x.kernelLayout(rawCoefficients(params));
         int shards = shardCount(groups.length);
         Partial[] partials;
         if (fused) {
@@ -85,6 +86,7 @@ final class LinearComputation implements ProbeComputation {
         double sumDq = 0;
         double total = 0;
         for (Partial p : partials) {
+            x.naturalLayout(p.weighted);
             for (int j = 0; j < d; j++) {
                 g[j] += p.weighted[j];
             }
@@ -103,23 +105,21 @@ final class LinearComputation implements ProbeComputation {
 
     private Partial fusedShard(float[] v, GroupedLoss loss, int[] groups, int from, int to) {
         int d = features.dim();
-        float[] x = features.array();
         Partial p = new Partial(d);
         for (int gi = from; gi < to; gi++) {
             int group = groups[gi];
-            int[] rows = loss.rows(group);
-            float[] qg = new float[rows.length];
-            float[] dqg = new float[rows.length];
-            scoreRows(v, x, rows, qg);
+            int[] handles = x.handles(loss.rows(group));
+            float[] qg = new float[handles.length];
+            float[] dqg = new float[handles.length];
+            scoreRows(v, handles, qg);
             p.loss += loss.lossAndScoreGradient(group, qg, dqg);
-            accumulateRows(dqg, x, rows, p);
+            accumulateRows(dqg, handles, p);
         }
         return p;
     }
 
     private Partial[] twoPass(float[] v, GroupedLoss loss, int[] groups, int shards) {
         int d = features.dim();
-        float[] x = features.array();
         int[] start = new int[groups.length + 1];
         for (int gi = 0; gi < groups.length; gi++) {
             start[gi + 1] = start[gi] + loss.rows(groups[gi]).length;
@@ -129,10 +129,10 @@ final class LinearComputation implements ProbeComputation {
         // Pass 1: every score.
         IntStream.range(0, shards).parallel().forEach(s -> {
             for (int gi = shardStart(s, groups.length); gi < shardStart(s + 1, groups.length); gi++) {
-                int[] rows = loss.rows(groups[gi]);
-                float[] qg = new float[rows.length];
-                scoreRows(v, x, rows, qg);
-                System.arraycopy(qg, 0, q, start[gi], rows.length);
+                int[] handles = x.handles(loss.rows(groups[gi]));
+                float[] qg = new float[handles.length];
+                scoreRows(v, handles, qg);
+                System.arraycopy(qg, 0, q, start[gi], handles.length);
             }
         });
         Partial[] partials = new Partial[shards];
@@ -149,35 +149,30 @@ final class LinearComputation implements ProbeComputation {
         // Pass 2: sweep all rows again for the gradient.
         IntStream.range(0, shards).parallel().forEach(s -> {
             for (int gi = shardStart(s, groups.length); gi < shardStart(s + 1, groups.length); gi++) {
-                accumulateRows(java.util.Arrays.copyOfRange(dq, start[gi], start[gi + 1]), x,
-                        loss.rows(groups[gi]), partials[s]);
+                accumulateRows(java.util.Arrays.copyOfRange(dq, start[gi], start[gi + 1]),
+                        x.handles(loss.rows(groups[gi])), partials[s]);
             }
         });
         return partials;
     }
 
-    /** q[i] = v . x[rows[i]] + c. */
-    private void scoreRows(float[] v, float[] x, int[] rows, float[] q) {
+    /** q[i] = v . x[rows[i]] + c, the rows given by their handles. */
+    private void scoreRows(float[] v, int[] handles, float[] q) {
         int d = features.dim();
-        for (int i = 0; i < rows.length; i++) {
-            q[i] = math.dot(v, 0, x, features.offset(rows[i]), d) + v[d];
+        for (int i = 0; i < handles.length; i++) {
+            q[i] = x.dot(v, handles[i]) + v[d];
         }
     }
 
     /** p.weighted += sum_i dq[i] x[rows[i]], eight rows at a time; p.sumDq += sum_i dq[i]. */
-    private void accumulateRows(float[] dq, float[] x, int[] rows, Partial p) {
-        int d = features.dim();
-        int[] offsets = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            offsets[i] = features.offset(rows[i]);
-        }
+    private void accumulateRows(float[] dq, int[] handles, Partial p) {
         int i = 0;
-        for (; i + 8 <= rows.length; i += 8) {
-            math.axpy8(dq, i, x, offsets, i, p.weighted, d);
+        for (; i + 8 <= handles.length; i += 8) {
+            x.axpy8(dq, i, handles, i, p.weighted);
         }
-        for (; i < rows.length; i++) {
+        for (; i < handles.length; i++) {
             if (dq[i] != 0f) {
-                math.axpy(dq[i], x, offsets[i], p.weighted, 0, d);
+                x.axpy(dq[i], handles[i], p.weighted);
             }
         }
         for (float g : dq) {

@@ -17,6 +17,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * gradient is back-propagated through the batch in one go.
  */
 final class MlpComputation implements ProbeComputation {
+    /** Standardized values per chunk of rows handed to ND4J (16 MB of float32). */
+    static final int CHUNK_VALUES = 1 << 22;
+
     private final ProbeSpec spec;
     private final FeatureMatrix features;
     private final Standardizer standardizer;
@@ -30,9 +33,22 @@ final class MlpComputation implements ProbeComputation {
     @Override
     public float[] scores(float[] params, int[] rows) {
         Layers layers = Layers.of(spec, features.dim(), params);
-        return forward(layers, input(rows)).q.toFloatVector();
+        float[] q = new float[rows.length];
+        int chunk = chunkRows();
+        for (int from = 0; from < rows.length; from += chunk) {
+            int to = Math.min(rows.length, from + chunk);
+            float[] part = forward(layers, input(Arrays.copyOfRange(rows, from, to))).q.toFloatVector();
+            System.arraycopy(part, 0, q, from, part.length);
+        }
+        return q;
     }
 
+    /**
+     * Scores every row, takes each group's loss, then back-propagates. Rows go through ND4J in
+     * chunks of at most {@link #CHUNK_VALUES} standardized values, so a batch larger than the heap
+     * (mapped features) trains; a batch that fits in one chunk keeps its activations from the
+     * forward pass, a larger one recomputes them chunk by chunk for the backward pass.
+     */
     @Override
     public double lossAndGradient(float[] params, GroupedLoss loss, int[] groups, double[] grad) {
         Layers layers = Layers.of(spec, features.dim(), params);
@@ -44,8 +60,9 @@ final class MlpComputation implements ProbeComputation {
         for (int g = 0; g < groups.length; g++) {
             System.arraycopy(loss.rows(groups[g]), 0, rows, start[g], start[g + 1] - start[g]);
         }
-        Activations act = forward(layers, input(rows));
-        float[] q = act.q.toFloatVector();
+        boolean oneChunk = rows.length <= chunkRows();
+        Activations whole = oneChunk ? forward(layers, input(rows)) : null;
+        float[] q = oneChunk ? whole.q.toFloatVector() : scores(params, rows);
         float[] dq = new float[q.length];
         double total = 0;
         for (int g = 0; g < groups.length; g++) {
@@ -54,21 +71,35 @@ final class MlpComputation implements ProbeComputation {
             total += loss.lossAndScoreGradient(groups[g], Arrays.copyOfRange(q, start[g], start[g + 1]), dqg);
             System.arraycopy(dqg, 0, dq, start[g], n);
         }
-        backward(layers, act, Nd4j.create(dq, new long[] {dq.length, 1}, 'c'), grad);
+        if (oneChunk) {
+            backward(layers, whole, Nd4j.create(dq, new long[] {dq.length, 1}, 'c'), grad);
+            return total;
+        }
+        int chunk = chunkRows();
+        for (int from = 0; from < rows.length; from += chunk) {
+            int to = Math.min(rows.length, from + chunk);
+            Activations act = forward(layers, input(Arrays.copyOfRange(rows, from, to)));
+            backward(layers, act, Nd4j.create(Arrays.copyOfRange(dq, from, to), new long[] {to - from, 1}, 'c'), grad);
+        }
         return total;
+    }
+
+    /** Rows per ND4J chunk. */
+    private int chunkRows() {
+        return Math.max(1, CHUNK_VALUES / features.dim());
     }
 
     /** The standardized feature rows as an m x d matrix. */
     private INDArray input(int[] rows) {
         int d = features.dim();
-        float[] x = features.array();
         float[] mean = standardizer.mean();
         float[] invStd = standardizer.invStd();
-        float[] z = new float[rows.length * d];
+        float[] z = new float[Math.multiplyExact(rows.length, d)];
         for (int i = 0; i < rows.length; i++) {
-            int off = features.offset(rows[i]);
+            // Any store: the row is widened to float32 in place, then standardized.
+            features.copyRows(rows[i], 1, z, i * d);
             for (int j = 0; j < d; j++) {
-                z[i * d + j] = (x[off + j] - mean[j]) * invStd[j];
+                z[i * d + j] = (z[i * d + j] - mean[j]) * invStd[j];
             }
         }
         return Nd4j.create(z, new long[] {rows.length, d}, 'c');

@@ -37,6 +37,11 @@ public abstract class VectorMath {
     /** Sum of a[off .. off + n): a pure streaming read, used to measure memory bandwidth. */
     public abstract float sum(float[] a, int off, int n);
 
+    /** True for the Vector API implementation. */
+    public boolean simd() {
+        return !(this instanceof ScalarMath);
+    }
+
     /** "simd(256-bit)" or "scalar". */
     public abstract String describe();
 

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import dev.qprobe.data.FeatureMatrix;
+import dev.qprobe.model.TorchThreads;
 import dev.qprobe.probe.AdamW;
 import dev.qprobe.probe.ProbeBackend;
 import dev.qprobe.probe.ProbeComputation;
@@ -21,6 +22,7 @@ public final class DjlBackend implements ProbeBackend {
     private final Device device;
 
     DjlBackend(Device device) {
+        TorchThreads.configure(); // PyTorch's thread pools sized before the first tensor
         this.device = device;
     }
 
