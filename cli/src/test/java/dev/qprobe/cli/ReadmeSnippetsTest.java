@@ -83,6 +83,10 @@ class ReadmeSnippetsTest {
             pending.append(line).append('\n');
             while (true) {
                 SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending.toString());
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    pending.setLength(0);   // blank or only a comment: nothing to run, as in jshell
+                    break;
+                }
                 if (!info.completeness().isComplete()) {
                     break;
                 }
