@@ -18,11 +18,17 @@ public final class TestClasses {
 
     /** Compiles {@code source}, a public class {@code name} (with its package), into the directory {@code classes}. */
     public static void compile(Path classes, String name, String source) throws IOException {
+        compile(classes, name, source, classes);
+    }
+
+    /** {@link #compile(Path, String, String)} with the classes in {@code classPath} to compile against. */
+    public static void compile(Path classes, String name, String source, Path classPath) throws IOException {
         Path src = Files.createTempDirectory("qprobe-test-src");
         Path file = src.resolve(name.substring(name.lastIndexOf('.') + 1) + ".java");
         Files.writeString(file, source);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "-d", classes.toString(), file.toString());
+        int status = javac.run(null, null, null, "-d", classes.toString(), "-cp", classPath.toString(),
+                file.toString());
         if (status != 0) {
             throw new IllegalStateException("javac failed on " + name);
         }

@@ -19,8 +19,13 @@ public final class MagicRegistry {
     public static MagicRegistry standard() {
         return new MagicRegistry(
                 List.of(new ClasspathMagic("classpath"), new ClasspathMagic("jars"), new LsmagicMagic(),
-                        new VersionMagic()),
+                        new VersionMagic(), new MavenMagic()),
                 List.of(new TimeMagic()));
+    }
+
+    /** A registry of the given magics, e.g. for tests. */
+    static MagicRegistry of(List<LineMagic> line, List<CellMagic> cell) {
+        return new MagicRegistry(line, cell);
     }
 
     /** The line magic {@code name} (without {@code %}). */

@@ -82,7 +82,7 @@ class MagicsTest {
     void badMagicLinesSayWhatIsWrong() {
         String unknown = assertThrows(MagicException.class, () -> magics.parse("%load x")).getMessage();
         assertTrue(unknown.contains("unknown magic %load") && unknown.contains("%classpath, %jars, %lsmagic,"
-                + " %version and %%time"), unknown);
+                + " %version, %maven and %%time"), unknown);
         String cell = assertThrows(MagicException.class, () -> magics.parse("%%bash\nls")).getMessage();
         assertTrue(cell.contains("unknown cell magic %%bash"), cell);
         String late = assertThrows(MagicException.class, () -> magics.parse("%version\n%%time\n1")).getMessage();
@@ -148,7 +148,7 @@ class MagicsTest {
     @Test
     void lsmagicListsEveryMagic() {
         EvalResult r = run("%lsmagic");
-        for (String magic : List.of("%classpath", "%jars", "%lsmagic", "%version", "%%time")) {
+        for (String magic : List.of("%classpath", "%jars", "%lsmagic", "%version", "%maven", "%%time")) {
             assertTrue(r.stdout().contains(magic + " "), magic);
         }
         assertTrue(run("%lsmagic\n1 + 1").stdout().startsWith("Line magics"), "line magics first, then Java");
