@@ -21,6 +21,7 @@ import dev.qprobe.model.SamplingConfig;
 import dev.qprobe.model.builtin.BuiltinModel;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.task.Prompt;
+import dev.qprobe.task.Task;
 import dev.qprobe.task.Tasks;
 import dev.qprobe.task.WorkedAdditionTask;
 import dev.qprobe.train.Trainer;
@@ -43,9 +44,11 @@ import java.util.Locale;
  * {@code java -cp ... dev.qprobe.bench.ObjectivesExperiment [OUT_DIR] [SEEDS]} (see BENCHMARKS.md).
  */
 public final class ObjectivesExperiment {
-    static final int SAMPLES = 200;
     static final int KL_SAMPLES = 1000;
-    static final int KL_PROMPTS = 30;
+    /** Samples per prompt (200: the paper's, and the worked-addition task's default). */
+    static int samples = WorkedAdditionTask.SAMPLES_PER_PROMPT;
+    /** Test prompts sampled KL_SAMPLES times for the true KL and the optimum. */
+    static int klPrompts = 30;
 
     private ObjectivesExperiment() {
     }
@@ -53,10 +56,21 @@ public final class ObjectivesExperiment {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args.length > 0 ? args[0] : "qprobe-out/experiment");
         int seeds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        String taskName = args.length > 2 ? args[2] : "worked-addition";
+        samples = args.length > 3 ? Integer.parseInt(args[3]) : samples;
+        klPrompts = args.length > 4 ? Integer.parseInt(args[4]) : klPrompts;
         Files.createDirectories(out);
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("summary.txt")), true, "UTF-8")) {
             Tee p = new Tee(log);
-            run(out, seeds, p);
+            Task task = switch (taskName) {
+                case "worked-addition" -> Tasks.workedAddition();
+                case "arithmetic" -> Tasks.arithmetic();
+                // A quick look: 100 train and 50 test prompts of the same task.
+                case "arithmetic-small" -> dev.qprobe.task.ArithmeticTask.create(100, 50, 1);
+                default -> throw new IllegalArgumentException("task must be worked-addition, arithmetic or arithmetic-small,"
+                        + " got " + taskName);
+            };
+            run(task, out, seeds, p);
         }
     }
 
@@ -69,14 +83,13 @@ public final class ObjectivesExperiment {
         }
     }
 
-    static void run(Path out, int seeds, Tee p) throws IOException {
+    static void run(Task task, Path out, int seeds, Tee p) throws IOException {
         p.line("%s, %d cores, load average %s", java.time.Instant.now(), Runtime.getRuntime().availableProcessors(),
                 loadAverage());
-        WorkedAdditionTask task = Tasks.workedAddition();
         long t0 = System.nanoTime();
-        Features features = QProbe.task(task).model(Models.builtin()).sample(SAMPLES, 0.8).embed(Embed.hidden(-1));
+        Features features = QProbe.task(task).model(Models.builtin()).sample(samples, 0.8).embed(Embed.hidden(-1));
         p.line("sampled and embedded %d + %d prompts x %d in %.1f s (%s)", task.trainPrompts().size(),
-                task.testPrompts().size(), SAMPLES, (System.nanoTime() - t0) / 1e9, features);
+                task.testPrompts().size(), samples, (System.nanoTime() - t0) / 1e9, features);
         SampleSet train = features.train();
         SampleSet test = features.test();
         describeTask(test, p);
@@ -91,6 +104,11 @@ public final class ObjectivesExperiment {
         stage("data-limited sweep", p, () -> sweep(train, test, tuning, seeds, out, p));
         stage("true KL and the optimum", p, () -> trueKl(task, features, tuning, p, out));
         p.line("%n%s, load average %s", java.time.Instant.now(), loadAverage());
+    }
+
+    /** The ks that the samples per prompt allow. */
+    static int[] upTo(int... ks) {
+        return Arrays.stream(ks).filter(k -> k <= samples).toArray();
     }
 
     private static String loadAverage() {
@@ -119,14 +137,15 @@ public final class ObjectivesExperiment {
         // 2. Objectives over seeds on the standard split, paired.
         long t0 = System.nanoTime();
         Compare compare = Compare.of(train, test).seeds(seeds)
-                .grid(EvaluationGrid.defaults().withKs(1, 2, 4, 8, 16, 32, 48, 100, 200).withBetas(0, 0.1, 1)
+                .grid(EvaluationGrid.defaults().withKs(upTo(1, 2, 4, 8, 16, 32, 48, 100, 200)).withBetas(0, 0.1, 1)
                         .withRepeats(1));
         for (ObjectiveDefaults.Choice c : tuning.choices()) {
             compare = compare.arm(c.label(), c.objective(), c.config());
         }
         compare = compare.arm("PG (paper settings)", ObjectiveDefaults.paperPg(), dev.qprobe.train.TrainerConfig.paper());
         CompareResult main = compare.run();
-        p.line("%n== %d seeds, 400 train / 100 test prompts x %d (%.0f s) ==", seeds, SAMPLES,
+        p.line("%n== %d seeds, %d train / %d test prompts x %d (%.0f s) ==", seeds, train.promptCount(), test.promptCount(),
+                samples,
                 (System.nanoTime() - t0) / 1e9);
         p.line("%s", main.table().where(main.table().doubleColumn("beta").isEqualTo(0)
                 .or(main.table().stringColumn("method").isIn("base", "oracle"))).printAll());
@@ -157,7 +176,7 @@ public final class ObjectivesExperiment {
         p.line("%n== data-limited sweep (paired over %d seeds, k = 48, argmax) ==", seeds);
         List<String> rows = new ArrayList<>();
         rows.add("train_prompts,a,b,k,difference,ci_low,ci_high,excludes_zero,reward_a,reward_b");
-        for (int n : new int[] {10, 25, 50, 100, 200, 400}) {
+        for (int n : Arrays.stream(new int[] {10, 25, 50, 100, 200, 400}).filter(n -> n <= train.promptCount()).toArray()) {
             SampleSet sub = train.samplePrompts(n, 0);
             Compare c = Compare.of(sub, test).seeds(seeds)
                     .grid(EvaluationGrid.defaults().withKs(1, 4, 16, 48).withBetas(0).withRepeats(1));
@@ -186,27 +205,29 @@ public final class ObjectivesExperiment {
             }
         }
         EvaluationResult ref = Evaluation.evaluate("zero", test, new double[test.size()],
-                EvaluationGrid.defaults().withKs(1, 4, 16, 48, 100, 200).withBetas(0));
+                EvaluationGrid.defaults().withKs(upTo(1, 4, 16, 48, 100, 200)).withBetas(0));
         double[] sorted = rate.clone();
         Arrays.sort(sorted);
         double mean = Arrays.stream(rate).average().orElse(0);
         double sd = Math.sqrt(Arrays.stream(rate).map(r -> (r - mean) * (r - mean)).sum() / rate.length);
-        p.line("test prompts: base %s; pass@4 %s, pass@16 %s, pass@48 %s, pass@100 %s, pass@200 %s", ref.base(),
-                ref.oracle(4), ref.oracle(16), ref.oracle(48), ref.oracle(100), ref.oracle(200));
+        StringBuilder pass = new StringBuilder();
+        for (int k : ref.grid().ks()) {
+            pass.append(String.format(Locale.ROOT, ", pass@%d %s", k, ref.oracle(k)));
+        }
+        p.line("test prompts: base %s%s", ref.base(), pass);
         p.line("per-prompt base rate: sd %.3f; min %.3f, 10%% %.3f, 25%% %.3f, median %.3f, 75%% %.3f, 90%% %.3f, max %.3f;"
                         + " %d of %d prompts never right in %d samples", sd, sorted[0], sorted[rate.length / 10],
                 sorted[rate.length / 4], sorted[rate.length / 2], sorted[rate.length * 3 / 4], sorted[rate.length * 9 / 10],
-                sorted[rate.length - 1], Arrays.stream(rate).filter(r -> r == 0).count(), rate.length, SAMPLES);
+                sorted[rate.length - 1], Arrays.stream(rate).filter(r -> r == 0).count(), rate.length, samples);
     }
 
-    static void trueKl(WorkedAdditionTask task, Features features, ObjectiveDefaults.Tuning tuning, Tee p, Path out)
+    static void trueKl(Task task, Features features, ObjectiveDefaults.Tuning tuning, Tee p, Path out)
             throws IOException {
-        List<Prompt> prompts = task.testPrompts().subList(0, KL_PROMPTS);
-        WorkedAdditionTask klTask = WorkedAdditionTask.standard();
+        List<Prompt> prompts = task.testPrompts().subList(0, klPrompts);
         long t0 = System.nanoTime();
         SamplingConfig config = SamplingConfig.of(KL_SAMPLES).withSeed(1);
         var klFeatures = QProbe.task(dev.qprobe.task.Tasks.of("worked-addition-kl", task.trainPrompts().subList(0, 1),
-                        prompts, klTask::reward)).model(Models.builtin()).sample(config).embed(Embed.hidden(-1));
+                        prompts, task::reward)).model(Models.builtin()).sample(config).embed(Embed.hidden(-1));
         SampleSet set = klFeatures.test();
         double[] logPi0 = new double[set.size()];
         int patched = 0;

@@ -16,48 +16,27 @@ public final class Models {
 
     /** The project's own small model (loaded once per JVM; GPU when PyTorch sees one). */
     public static Model builtin() {
-        return builtin(Models::model, "Models.builtin()");
-    }
-
-    private static Model builtin(java.util.function.Supplier<BuiltinModel> model, String name) {
         return new Model() {
             @Override
             public String id() {
-                return model.get().id();
+                return model().id();
             }
 
             @Override
             public Sampler sampler() {
-                return model.get();
+                return model();
             }
 
             @Override
             public Embedder hiddenStates(int layer, boolean meanOverCompletion) {
-                return model.get().hiddenStates(layer, meanOverCompletion);
+                return model().hiddenStates(layer, meanOverCompletion);
             }
 
             @Override
             public String toString() {
-                return name;
+                return "Models.builtin()";
             }
         };
-    }
-
-    /**
-     * The earlier built-in model of the three-strategy task {@code Tasks.arithmetic()} (careful,
-     * quick and guessed answers), for running that task as it ran before the worked-addition model.
-     */
-    public static Model builtinArithmetic() {
-        return builtin(Models::arithmeticModel, "Models.builtinArithmetic()");
-    }
-
-    private static BuiltinModel arithmetic;
-
-    private static synchronized BuiltinModel arithmeticModel() {
-        if (arithmetic == null) {
-            arithmetic = BuiltinModel.loadArithmetic();
-        }
-        return arithmetic;
     }
 
     private static synchronized BuiltinModel model() {

@@ -25,17 +25,8 @@ import java.util.SplittableRandom;
  * gives hidden-state features. Runs on the GPU when DJL sees one, else on the CPU.
  */
 public final class BuiltinModel implements Sampler, AutoCloseable {
-    /**
-     * Where the trained weights live on the class path (and, under dsl/src/main/resources, in the
-     * source tree): the model of the worked-addition task, the default.
-     */
+    /** Where the trained weights live on the class path (and, under dsl/src/main/resources, in the source tree). */
     public static final String RESOURCE = "/dev/qprobe/model/builtin/tiny-gpt.bin";
-    /**
-     * The earlier model of the three-strategy arithmetic task ({@code Tasks.arithmetic()}: careful,
-     * quick and guessed answers), kept so that task runs as it did; also where the default model's
-     * training starts from.
-     */
-    public static final String ARITHMETIC_RESOURCE = "/dev/qprobe/model/builtin/arithmetic-gpt.bin";
 
     private final TinyGpt gpt;
     private final String id;
@@ -47,14 +38,9 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
         this.manager = NDManager.newBaseManager(device);
     }
 
-    /** The shipped weights of the default (worked-addition) model on the default device. */
+    /** The shipped weights on the default device. */
     public static BuiltinModel load() {
         return of(weights(RESOURCE), defaultDevice());
-    }
-
-    /** The earlier model of the three-strategy arithmetic task on the default device ({@link #ARITHMETIC_RESOURCE}). */
-    public static BuiltinModel loadArithmetic() {
-        return of(weights(ARITHMETIC_RESOURCE), defaultDevice());
     }
 
     /** Shipped weights from the class path. */
