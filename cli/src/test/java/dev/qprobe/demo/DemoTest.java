@@ -58,7 +58,7 @@ class DemoTest {
             assertTrue(printed.contains(expected), "missing '" + expected + "' in:\n" + printed);
         }
         Table table = Table.read().csv(out.resolve("results.csv").toFile());
-        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "kl"), table.columnNames());
+        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "selection_kl_bound"), table.columnNames());
         // 4 objectives x 7 k x 4 beta, one base row, 7 oracle rows.
         assertEquals(4 * 7 * 4 + 1 + 7, table.rowCount());
         // The science, not just the plumbing: every probe's argmax at k = 16 beats the base rate.

@@ -56,10 +56,64 @@ public final class Evaluation {
      *                                  than some prompt's number of candidates
      */
     public static EvaluationResult evaluate(String label, SampleSet set, double[] scores, EvaluationGrid grid) {
+        checkLabel(label);
+        checkScores(set, scores, grid);
+        grid = grid.forData(set);
+        PromptValues pv = promptValues(set, scores, grid);
+        int[] ks = grid.ks();
+        int probeCells = ks.length * grid.betas().length;
+        int prompts = set.promptCount();
+        double[][] values = pv.values();
+        double[] klSum = pv.klSum();
+        // The bootstrap's stream is the seed's second split; the first drew the shuffles.
+        SplittableRandom root = new SplittableRandom(grid.seed());
+        root.split();
+        SplittableRandom bootstrap = root.split();
+        Estimate[] estimates = bootstrap(values, grid.bootstrapSamples(), bootstrap);
+        int baseCell = probeCells;
+        int oracleCell = probeCells + 1;
+        double[] kl = new double[probeCells];
+        for (int cell = 0; cell < probeCells; cell++) {
+            kl[cell] = klSum[cell] / prompts;
+        }
+        return new EvaluationResult(label, grid, prompts, Arrays.copyOf(estimates, probeCells), kl,
+                estimates[baseCell], Arrays.copyOfRange(estimates, oracleCell, estimates.length));
+    }
+
+    /**
+     * Per-prompt values of the protocol: {@code values[cell][prompt]} with the probe cells first
+     * (cell = k index * betas + beta index), then the base, then the oracle for each k; and the
+     * summed selection-KL bound of each probe cell over prompts. Scores must already be checked.
+     */
+    record PromptValues(double[][] values, double[] klSum) {
+    }
+
+    /**
+     * Each prompt's expected reward for every (k, beta) of the grid, on the grid's chunks: the
+     * unit that paired comparisons and bootstraps over prompts work on. Two score arrays on the
+     * same set and grid see the same chunks.
+     *
+     * @return {@code [k index][beta index][prompt]}
+     * @throws IllegalArgumentException as {@link #evaluate(String, SampleSet, double[], EvaluationGrid)}
+     */
+    public static double[][][] rewardsPerPrompt(SampleSet set, double[] scores, EvaluationGrid grid) {
+        checkScores(set, scores, grid);
+        grid = grid.forData(set);
+        double[][] values = promptValues(set, scores, grid).values();
+        int nb = grid.betas().length;
+        double[][][] out = new double[grid.ks().length][nb][];
+        for (int ki = 0; ki < out.length; ki++) {
+            for (int bi = 0; bi < nb; bi++) {
+                out[ki][bi] = values[ki * nb + bi];
+            }
+        }
+        return out;
+    }
+
+    private static void checkScores(SampleSet set, double[] scores, EvaluationGrid grid) {
         Objects.requireNonNull(set, "set");
         Objects.requireNonNull(scores, "scores");
         Objects.requireNonNull(grid, "grid");
-        checkLabel(label);
         if (set.size() == 0) {
             throw new IllegalArgumentException("the sample set is empty: nothing to evaluate");
         }
@@ -73,7 +127,9 @@ public final class Evaluation {
                         + set.promptId(row) + "') is not finite");
             }
         }
-        grid = grid.forData(set);
+    }
+
+    static PromptValues promptValues(SampleSet set, double[] scores, EvaluationGrid grid) {
         int[] ks = grid.ks();
         double[] betas = grid.betas();
         int prompts = set.promptCount();
@@ -100,7 +156,6 @@ public final class Evaluation {
         double[] probs = new double[ks[ks.length - 1]];
         SplittableRandom root = new SplittableRandom(grid.seed());
         SplittableRandom shuffles = root.split();
-        SplittableRandom bootstrap = root.split();
         int repeats = grid.repeats();
 
         for (int prompt = 0; prompt < prompts; prompt++) {
@@ -155,13 +210,7 @@ public final class Evaluation {
             }
         }
 
-        Estimate[] estimates = bootstrap(values, grid.bootstrapSamples(), bootstrap);
-        double[] kl = new double[probeCells];
-        for (int cell = 0; cell < probeCells; cell++) {
-            kl[cell] = klSum[cell] / prompts;
-        }
-        return new EvaluationResult(label, grid, prompts, Arrays.copyOf(estimates, probeCells), kl,
-                estimates[baseCell], Arrays.copyOfRange(estimates, oracleCell, estimates.length));
+        return new PromptValues(values, klSum);
     }
 
     private static void checkLabel(String label) {

@@ -14,7 +14,7 @@ import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 /**
- * One probe's evaluation on a held-out set: its reward and KL at every (k, beta) of the grid,
+ * One probe's evaluation on a held-out set: its reward and selection KL bound at every (k, beta) of the grid,
  * next to the base rate and the oracle best-of-k. Immutable.
  *
  * <p>{@link #table()} gives the long format used for plots and comparisons, one row per
@@ -26,8 +26,9 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
  *       do not depend on it (Tablesaw stores a missing double as NaN);</li>
  *   <li>{@code reward}, {@code ci_low}, {@code ci_high} (double): the mean over prompts and its
  *       95% bootstrap interval (missing when the grid asked for no bootstrap samples);</li>
- *   <li>{@code kl} (double): the mean KL of the selection distribution from uniform; missing for
- *       base and oracle rows.</li>
+ *   <li>{@code selection_kl_bound} (double): the selection KL bound, the mean KL of the selection
+ *       distribution over the k indices from uniform (an upper bound on the true KL(pi_k || pi0),
+ *       see {@link TrueKl}); missing for base and oracle rows.</li>
  * </ul>
  * The double columns print with 3 decimals ({@link #threeDecimals()}); their values and the CSV
  * that Tablesaw writes keep full precision.
@@ -35,6 +36,11 @@ import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 public final class EvaluationResult {
     /** The method name of the base-rate row. */
     public static final String BASE = "base";
+    /**
+     * The table column of the selection KL bound: KL(selection || uniform over the k indices), an
+     * upper bound on the true KL(pi_k || pi0) (see {@link TrueKl}).
+     */
+    public static final String KL_BOUND_COLUMN = "selection_kl_bound";
     /** The method name of the oracle best-of-k rows. */
     public static final String ORACLE = "oracle";
 
@@ -82,8 +88,12 @@ public final class EvaluationResult {
         return reward[cell(k, beta)];
     }
 
-    /** The mean KL of the probe's selection from uniform at (k, beta), between 0 and log k. */
-    public double kl(int k, double beta) {
+    /**
+     * The selection KL bound at (k, beta): the mean KL of the probe's selection distribution over
+     * the k indices from uniform, between 0 and log k. It bounds the true KL(pi_k || pi0) from
+     * above and exceeds it when the base model repeats completions ({@link TrueKl} estimates that).
+     */
+    public double selectionKlBound(int k, double beta) {
         return kl[cell(k, beta)];
     }
 
@@ -167,7 +177,7 @@ public final class EvaluationResult {
         DoubleColumn reward = DoubleColumn.create("reward");
         DoubleColumn low = DoubleColumn.create("ci_low");
         DoubleColumn high = DoubleColumn.create("ci_high");
-        DoubleColumn kl = DoubleColumn.create("kl");
+        DoubleColumn kl = DoubleColumn.create(KL_BOUND_COLUMN);
         for (EvaluationResult result : results) {
             int[] ks = result.grid.ks();
             double[] betas = result.grid.betas();

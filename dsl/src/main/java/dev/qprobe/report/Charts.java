@@ -3,15 +3,10 @@ package dev.qprobe.report;
 import dev.qprobe.eval.Estimate;
 import dev.qprobe.eval.EvaluationResult;
 import dev.qprobe.train.TrainingResult;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +15,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.DoubleFunction;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -38,15 +29,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *
  * <p>Conventions shared by the reward charts:
  * <ul>
- *   <li>the y axis spans exactly [0, 1] whenever every plotted value and interval lies in it
- *       (0/1 rewards), so charts of different runs compare at a glance; otherwise it is fitted
- *       to the data with a margin;</li>
+ *   <li>the y axis is zoomed to the data: every line, interval and reference with a small
+ *       margin, never beyond [0, 1] for rewards in it;</li>
  *   <li>each probe is a solid coloured line with its own marker shape; 95% bootstrap intervals,
  *       when the evaluation computed them, are vertical bars in the probe's colour (the y axis
- *       title says so);</li>
- *   <li>references are dashed: grey for the base rate (the mean reward of pi0's samples, what
- *       picking one sample at random gets), black for the oracle best-of-k (pass@k for 0/1
- *       rewards), the ceiling for any selector of one sample out of k.</li>
+ *       title says so), and the probes' points are shifted slightly apart along x so their bars
+ *       do not cover each other;</li>
+ *   <li>references are dashed, with their 95% intervals: grey for the base rate (the mean reward
+ *       of pi0's samples, what picking one sample at random gets; interval as dotted lines),
+ *       black for the oracle best-of-k (pass@k for 0/1 rewards), the ceiling for any selector of
+ *       one sample out of k (interval as thin bars).</li>
  * </ul>
  * Results drawn together must come from the same held-out set and have distinct labels (the
  * check of {@link EvaluationResult#combine(List)}); a k or beta must be on every result's grid.
@@ -57,30 +49,10 @@ public final class Charts {
         Chart.useHeadlessUnlessSet();
     }
 
-    /** Okabe-Ito colours: distinguishable with the common colour-vision deficiencies. */
-    private static final Color[] PALETTE = {
-        new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73), new Color(0xCC79A7),
-        new Color(0xE69F00), new Color(0x56B4E9), new Color(0x8C564B), new Color(0x7F7F00),
-    };
-    /** A second cue next to colour, so lines stay apart in greyscale print. */
-    private static final Marker[] MARKERS = {
-        SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP,
-        SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.CROSS, SeriesMarkers.PLUS, SeriesMarkers.OVAL,
-    };
-    private static final Color BASE_COLOR = new Color(0x808080);
-    private static final Color ORACLE_COLOR = Color.BLACK;
-    private static final Color GUIDE_COLOR = new Color(0xB0B0B0);
-    private static final BasicStroke SOLID = new BasicStroke(2f);
-    private static final BasicStroke DASHED =
-            new BasicStroke(1.8f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f);
-    private static final BasicStroke DOTTED =
-            new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {2f, 4f}, 0f);
-    private static final BasicStroke BAR = new BasicStroke(1.4f);
 
     static final String BASE_NAME = "base: mean reward of pi0";
     static final String ORACLE_NAME = "oracle: best of k (pass@k)";
     private static final String REWARD_TITLE = "expected reward of the selected sample";
-    private static final String INTERVAL_NOTE = " (bars: 95% CI)";
 
     private Charts() {
     }
@@ -100,30 +72,30 @@ public final class Charts {
         Plot plot = new Plot("Expected reward vs number of candidates k (" + betaText(beta) + ")",
                 "k: candidates the probe chooses from (log2 scale)", REWARD_TITLE);
         TreeSet<Integer> allKs = new TreeSet<>();
+        plot.dodge(rs.size(), 0.05);
         for (EvaluationResult r : rs) {
             int[] ks = r.grid().ks();
             List<Point> points = new ArrayList<>();
             for (int k : ks) {
                 allKs.add(k);
-                points.add(Point.of(log2(k), at(r, () -> r.reward(k, beta))));
+                points.add(Point.of(Plot.log2(k), at(r, () -> r.reward(k, beta))));
             }
             plot.probe(r.label(), points);
         }
-        double xMin = log2(allKs.first()) - 0.3;
-        double xMax = log2(allKs.last()) + 0.3;
-        plot.reference(BASE_NAME, List.of(Point.of(xMin, rs.get(0).base().value()),
-                Point.of(xMax, rs.get(0).base().value())), BASE_COLOR, SeriesMarkers.NONE);
+        double xMin = Plot.log2(allKs.first()) - 0.3;
+        double xMax = Plot.log2(allKs.last()) + 0.3;
+        plot.band(BASE_NAME, xMin, xMax, rs.get(0).base(), Plot.BASE_COLOR);
         List<Point> oracle = new ArrayList<>();
         for (int k : allKs) {
             // combine() checked the results share a held-out set, so any result with this k will do.
             EvaluationResult r = rs.stream().filter(x -> Arrays.stream(x.grid().ks()).anyMatch(kk -> kk == k))
                     .findFirst().orElseThrow();
-            oracle.add(Point.of(log2(k), r.oracle(k).value()));
+            oracle.add(Point.of(Plot.log2(k), r.oracle(k)));
         }
-        plot.reference(ORACLE_NAME, oracle, ORACLE_COLOR, SeriesMarkers.CROSS);
+        plot.reference(ORACLE_NAME, oracle, Plot.ORACLE_COLOR, SeriesMarkers.CROSS);
         // Ticks fall on whole log2 values (powers of two) unless the chart is very wide; every
         // label is the k at its position, so the axis stays truthful either way.
-        plot.xTicks(x -> number(round(Math.pow(2, x), 1)));
+        plot.xTicks(x -> Plot.number(Plot.round(Math.pow(2, x), 1)));
         return plot.finish(xMin, xMax, plot.yRange(true));
     }
 
@@ -151,6 +123,7 @@ public final class Charts {
         Plot plot = new Plot("Expected reward vs selection temperature beta (k = " + k + ")",
                 "beta: softmax temperature (grid values, evenly spaced; 0 = argmax)", REWARD_TITLE);
         double[] xRange = plot.categories(betas.stream().map(Charts::betaTick).toList());
+        plot.dodge(rs.size(), 0.06);
         for (EvaluationResult r : rs) {
             List<Point> points = new ArrayList<>();
             for (double b : r.grid().betas()) {
@@ -159,22 +132,21 @@ public final class Charts {
             plot.probe(r.label(), points);
         }
         double[] ends = plot.categoryEnds();
-        double base = rs.get(0).base().value();
-        double oracle = rs.get(0).oracle(k).value();
-        plot.reference(BASE_NAME, List.of(Point.of(ends[0], base), Point.of(ends[1], base)), BASE_COLOR,
-                SeriesMarkers.NONE);
-        plot.reference(ORACLE_NAME.replace("best of k", "best of " + k),
-                List.of(Point.of(ends[0], oracle), Point.of(ends[1], oracle)), ORACLE_COLOR, SeriesMarkers.NONE);
+        plot.band(BASE_NAME, ends[0], ends[1], rs.get(0).base(), Plot.BASE_COLOR);
+        plot.band(ORACLE_NAME.replace("best of k", "best of " + k), ends[0], ends[1], rs.get(0).oracle(k),
+                Plot.ORACLE_COLOR);
         return plot.finish(xRange[0], xRange[1], plot.yRange(true));
     }
 
     /**
-     * The reward-KL frontier at one k: for each probe, its expected reward against the mean
-     * KL(selection || uniform) in nats, one point per beta of its grid joined in order of
-     * decreasing beta, which is increasing KL (the x axis title lists the betas in that order:
-     * labels at every point would pile up where probes agree). Uniform choice (beta = inf) sits at KL = 0 and earns
-     * the base rate, drawn as a grey point there; argmax reaches KL = log k, drawn as a dotted
-     * vertical line; the oracle at this k is a dashed horizontal line.
+     * The reward-KL frontier at one k: for each probe, its expected reward against the selection
+     * KL bound (the mean KL(selection || uniform over the k indices) in nats, an upper bound on the
+     * true KL(pi_k || pi0)), one point per beta of its grid joined in order of decreasing beta,
+     * which is increasing KL (the x axis title lists the betas in that order: labels at every point
+     * would pile up where probes agree). Uniform choice (beta = inf) sits at 0 and earns the base
+     * rate, drawn as a grey point there; when a grid has beta = 0, argmax's bound is log k (less
+     * only with tied scores), drawn as a dotted vertical line; the oracle at this k is a dashed
+     * horizontal line.
      *
      * @param k the chunk size to show (&gt;= 2: at k = 1 every selection is uniform, so KL is 0)
      * @throws IllegalArgumentException on no results, results that do not compare, k = 1, or a k
@@ -194,15 +166,16 @@ public final class Charts {
             }
         }
         List<String> order = union.descendingSet().stream().map(Charts::betaTick).toList();
-        Plot plot = new Plot("Reward vs KL from uniform selection (k = " + k + ")",
-                "KL(selection || uniform) in nats; along each line beta = " + String.join(", ", order),
+        Plot plot = new Plot("Reward vs selection KL bound (k = " + k + ")",
+                "selection KL bound, KL(selection || uniform over k) in nats; along each line beta = "
+                        + String.join(", ", order),
                 REWARD_TITLE);
         double maxKl = Math.log(k);
         for (EvaluationResult r : rs) {
             double[] betas = r.grid().betas();
             List<Point> points = new ArrayList<>();
             for (int i = betas.length - 1; i >= 0; i--) {
-                Point p = Point.of(r.kl(k, betas[i]), r.reward(k, betas[i]));
+                Point p = Point.of(r.selectionKlBound(k, betas[i]), r.reward(k, betas[i]));
                 points.add(p);
                 maxKl = Math.max(maxKl, p.x());
             }
@@ -210,15 +183,16 @@ public final class Charts {
         }
         double xMin = -0.04 * maxKl;
         double xMax = 1.08 * maxKl;
-        plot.reference("base: uniform choice (KL = 0)", List.of(Point.of(0, rs.get(0).base().value())),
-                BASE_COLOR, SeriesMarkers.CIRCLE);
-        double oracle = rs.get(0).oracle(k).value();
-        plot.reference(ORACLE_NAME.replace("best of k", "best of " + k),
-                List.of(Point.of(xMin, oracle), Point.of(xMax, oracle)), ORACLE_COLOR, SeriesMarkers.NONE);
+        plot.reference("base: uniform choice (bound = 0)", List.of(Point.of(0, rs.get(0).base().value())),
+                Plot.BASE_COLOR, SeriesMarkers.CIRCLE);
+        plot.band(ORACLE_NAME.replace("best of k", "best of " + k), xMin, xMax, rs.get(0).oracle(k),
+                Plot.ORACLE_COLOR);
         double[] yRange = plot.yRange(true);
-        XYSeries guide = plot.chart.addSeries("argmax: KL = log k = " + number(round(Math.log(k), 3)),
-                new double[] {Math.log(k), Math.log(k)}, new double[] {yRange[0], yRange[1]});
-        style(guide, GUIDE_COLOR, SeriesMarkers.NONE, DOTTED);
+        if (union.contains(0.0)) {  // only argmax points lie on it
+            XYSeries guide = plot.chart.addSeries("argmax: bound = log k = " + Plot.number(Plot.round(Math.log(k), 3)),
+                    new double[] {Math.log(k), Math.log(k)}, new double[] {yRange[0], yRange[1]});
+            Plot.style(guide, Plot.GUIDE_COLOR, SeriesMarkers.NONE, Plot.DOTTED);
+        }
         return plot.finish(xMin, xMax, yRange);
     }
 
@@ -264,6 +238,7 @@ public final class Charts {
         Map<String, List<Point>> placed = new LinkedHashMap<>();
         series.forEach((name, ps) -> placed.put(name, ps.stream()
                 .map(p -> new Point(counts.indexOf((int) p.x()), p.y(), p.low(), p.high())).toList()));
+        plot.dodge(placed.size(), 0.06);
         plot.lines(placed, false);
         List<Point> base = new ArrayList<>();
         List<Point> oracle = new ArrayList<>();
@@ -271,9 +246,88 @@ public final class Charts {
             base.add(Point.of(counts.indexOf(n), sums[0] / sums[2]));
             oracle.add(Point.of(counts.indexOf(n), sums[1] / sums[2]));
         });
-        plot.reference(BASE_NAME, base, BASE_COLOR, SeriesMarkers.NONE);
-        plot.reference(ORACLE_NAME.replace("best of k", "best of " + k), oracle, ORACLE_COLOR, SeriesMarkers.NONE);
+        plot.reference(BASE_NAME, base, Plot.BASE_COLOR, SeriesMarkers.NONE);
+        plot.reference(ORACLE_NAME.replace("best of k", "best of " + k), oracle, Plot.ORACLE_COLOR, SeriesMarkers.NONE);
         return plot.finish(xRange[0], xRange[1], plot.yRange(true));
+    }
+
+    /**
+     * A sweep's table ({@code Sweep.over(...)}) in one call: expected reward at one (k, beta)
+     * against the swept parameter (its values evenly spaced in the table's order), one line per
+     * method with its 95% intervals, and the base rate and the oracle at k with theirs. The first
+     * column names the parameter.
+     *
+     * @throws IllegalArgumentException when the table lacks the columns of an evaluation table, or
+     *                                  has no row of some method at (k, beta)
+     */
+    public static Chart sweep(tech.tablesaw.api.Table sweep, int k, double beta) {
+        Objects.requireNonNull(sweep, "sweep");
+        for (String c : List.of("method", "k", "beta", "reward", "ci_low", "ci_high")) {
+            if (!sweep.columnNames().contains(c)) {
+                throw new IllegalArgumentException("not a sweep table: no column '" + c + "' in " + sweep.columnNames());
+            }
+        }
+        String parameter = sweep.column(0).name();
+        List<String> values = new ArrayList<>();
+        Map<String, List<Point>> series = new LinkedHashMap<>();
+        List<Point> base = new ArrayList<>();
+        List<Point> oracle = new ArrayList<>();
+        for (int i = 0; i < sweep.rowCount(); i++) {
+            String value = sweep.getString(i, parameter);
+            if (!values.contains(value)) {
+                values.add(value);
+            }
+            int x = values.indexOf(value);
+            String method = sweep.getString(i, "method");
+            int rowK = sweep.intColumn("k").getInt(i);
+            double rowBeta = sweep.doubleColumn("beta").getDouble(i);
+            Point p = new Point(x, sweep.doubleColumn("reward").getDouble(i), sweep.doubleColumn("ci_low").getDouble(i),
+                    sweep.doubleColumn("ci_high").getDouble(i));
+            if (method.equals(EvaluationResult.BASE)) {
+                base.add(p);
+            } else if (method.equals(EvaluationResult.ORACLE)) {
+                if (rowK == k) {
+                    oracle.add(p);
+                }
+            } else if (rowK == k && rowBeta == beta) {
+                series.computeIfAbsent(method, m -> new ArrayList<>()).add(p);
+            }
+        }
+        if (series.isEmpty()) {
+            throw new IllegalArgumentException("the sweep has no method rows at k = " + k + ", beta = " + beta);
+        }
+        Plot plot = new Plot("Expected reward vs " + parameter + " (k = " + k + ", " + betaText(beta) + ")",
+                parameter + " (the sweep's values, evenly spaced)", REWARD_TITLE);
+        double[] xRange = plot.categories(values);
+        plot.dodge(series.size(), 0.06);
+        plot.lines(series, false);
+        plot.reference(BASE_NAME, base, Plot.BASE_COLOR, SeriesMarkers.NONE);
+        plot.reference(ORACLE_NAME.replace("best of k", "best of " + k), oracle, Plot.ORACLE_COLOR, SeriesMarkers.NONE);
+        return plot.finish(xRange[0], xRange[1], plot.yRange(true));
+    }
+
+    /**
+     * Paired differences between probes against k, at one beta: one line per pair (a - b) with
+     * its 95% bootstrap interval over prompts, and a dashed line at 0; a bar that does not cross
+     * it is a difference the data show.
+     *
+     * @throws IllegalArgumentException when beta is not on the comparison's grid
+     */
+    public static Chart pairedDifferences(dev.qprobe.eval.CompareResult result, double beta) {
+        Objects.requireNonNull(result, "result");
+        Map<String, List<Point>> series = new LinkedHashMap<>();
+        for (dev.qprobe.eval.PairedDifference d : result.differences(beta)) {
+            series.computeIfAbsent(d.a() + " - " + d.b(), n -> new ArrayList<>())
+                    .add(Point.of(Plot.log2(d.k()), d.difference()));
+        }
+        Plot plot = new Plot("Paired difference in expected reward (" + betaText(beta) + ", " + result.seeds()
+                + " seeds)", "k: candidates the probe chooses from (log2 scale)", "difference a - b, same test chunks");
+        plot.dodge(series.size(), 0.05);
+        double[] xRange = plot.lines(series, false);
+        plot.reference("no difference", List.of(Point.of(xRange[0], 0), Point.of(xRange[1], 0)), Plot.BASE_COLOR,
+                SeriesMarkers.NONE);
+        plot.xTicks(x -> Plot.number(Plot.round(Math.pow(2, x), 1)));
+        return plot.finish(xRange[0], xRange[1], plot.yRange(false));
     }
 
     /**
@@ -326,7 +380,7 @@ public final class Charts {
         series.forEach((name, points) -> {
             for (Point p : Objects.requireNonNull(points, name)) {
                 if (p.x() != Math.rint(p.x()) || p.x() < 0 || p.x() >= categories.size()) {
-                    throw new IllegalArgumentException("series '" + name + "' has x = " + number(p.x())
+                    throw new IllegalArgumentException("series '" + name + "' has x = " + Plot.number(p.x())
                             + ", not a category position 0 .. " + (categories.size() - 1));
                 }
             }
@@ -374,7 +428,10 @@ public final class Charts {
      * scales (cross-entropy starts near 0.69, policy gradient is a negative expected reward), so
      * each panel has its own y axis in the objective's own units rather than one shared,
      * rescaled axis. Several results with the same objective share a panel, as runs #1, #2, ...
-     * in the order given. The first point of a curve is the loss before any update.
+     * in the order given. Each run is a solid line (the mean training loss of each epoch) with
+     * a marker on about every tenth epoch only, and, when the trainer had held-out samples, a
+     * dashed line of the same colour for the held-out loss after each epoch; a run that had not
+     * converged says so in the legend. The epoch axis is numeric with a few round ticks.
      *
      * @throws IllegalArgumentException on no results, or a loss curve that is empty or not finite
      */
@@ -385,15 +442,10 @@ public final class Charts {
         }
         Map<String, List<TrainingResult>> byObjective = new LinkedHashMap<>();
         for (TrainingResult r : results) {
-            double[] curve = Objects.requireNonNull(r, "training result").lossCurve();
-            if (curve.length == 0) {
-                throw new IllegalArgumentException("the " + r.objective().name() + " result has an empty loss curve");
-            }
-            for (int e = 0; e < curve.length; e++) {
-                if (!Double.isFinite(curve[e])) {
-                    throw new IllegalArgumentException("the " + r.objective().name() + " loss is " + curve[e]
-                            + " at epoch " + (e + 1) + " (did training diverge?)");
-                }
+            Objects.requireNonNull(r, "training result");
+            checkCurve(r, r.lossCurve(), "loss");
+            if (r.heldOutCurve().length > 0) {
+                checkCurve(r, r.heldOutCurve(), "held-out loss");
             }
             byObjective.computeIfAbsent(r.objective().name(), o -> new ArrayList<>()).add(r);
         }
@@ -404,24 +456,32 @@ public final class Charts {
         List<XYChart> panels = new ArrayList<>();
         for (Map.Entry<String, List<TrainingResult>> entry : byObjective.entrySet()) {
             List<TrainingResult> runs = entry.getValue();
-            Plot plot = new Plot(single ? title : entry.getKey(), "epoch (loss measured before its updates)",
-                    "mean training loss");
+            Plot plot = new Plot(single ? title : entry.getKey(), "epoch", "loss (solid: training, dashed: held-out)");
             plot.chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
             int epochs = runs.stream().mapToInt(r -> r.lossCurve().length).max().orElseThrow();
-            double[] xRange = plot.ticksAt(1, epochs, i -> String.valueOf(i + 1));
             for (int i = 0; i < runs.size(); i++) {
-                double[] curve = runs.get(i).lossCurve();
-                List<Point> points = new ArrayList<>();
-                for (int e = 0; e < curve.length; e++) {
-                    points.add(Point.of(e + 1, curve[e]));
-                }
-                plot.probe(runs.size() == 1 ? entry.getKey() : entry.getKey() + " #" + (i + 1), points);
+                TrainingResult run = runs.get(i);
+                String name = (runs.size() == 1 ? entry.getKey() : entry.getKey() + " #" + (i + 1))
+                        + (run.convergenceWarning().isPresent() ? " (not converged)" : "");
+                plot.curve(name, run.lossCurve(), run.heldOutCurve());
             }
-            plot.finish(xRange[0], xRange[1], plot.yRange(false));
+            plot.finish(0.5, epochs + 0.5, plot.yRange(false));
             panels.add(plot.chart);
         }
         int columns = (int) Math.ceil(Math.sqrt(panels.size()));
         return new Chart(title, panels, columns, Chart.DEFAULT_WIDTH, Chart.DEFAULT_HEIGHT);
+    }
+
+    private static void checkCurve(TrainingResult r, double[] curve, String what) {
+        if (curve.length == 0) {
+            throw new IllegalArgumentException("the " + r.objective().name() + " result has an empty loss curve");
+        }
+        for (int e = 0; e < curve.length; e++) {
+            if (!Double.isFinite(curve[e])) {
+                throw new IllegalArgumentException("the " + r.objective().name() + " " + what + " is " + curve[e]
+                        + " at epoch " + (e + 1) + " (did training diverge?)");
+            }
+        }
     }
 
     /** Checks the results can share a chart: present, distinct labels, one held-out set. */
@@ -449,232 +509,14 @@ public final class Charts {
         if (beta == 0) {
             return "beta = 0, argmax";
         }
-        return Double.isInfinite(beta) ? "beta = inf, uniform" : "beta = " + number(beta);
+        return Double.isInfinite(beta) ? "beta = inf, uniform" : "beta = " + Plot.number(beta);
     }
 
     private static String betaTick(double beta) {
         if (beta == 0) {
             return "0 (argmax)";
         }
-        return Double.isInfinite(beta) ? "inf (uniform)" : number(beta);
+        return Double.isInfinite(beta) ? "inf (uniform)" : Plot.number(beta);
     }
 
-    /** Shortest plain decimal: 0.01, 1, 48 (never 1.0E-2 or 48.0). */
-    static String number(double v) {
-        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
-    }
-
-    private static double round(double v, int digits) {
-        double scale = Math.pow(10, digits);
-        return Math.rint(v * scale) / scale;
-    }
-
-    private static double log2(double v) {
-        return Math.log(v) / Math.log(2);
-    }
-
-    private static void style(XYSeries s, Color color, Marker marker, BasicStroke stroke) {
-        s.setLineColor(color);
-        s.setMarkerColor(color);
-        s.setMarker(marker);
-        s.setLineStyle(stroke);
-    }
-
-    /** One XChart plot under construction, with the values it has seen for fitting the y axis. */
-    private static final class Plot {
-        final XYChart chart;
-        private final List<Double> values = new ArrayList<>();
-        private boolean intervals;
-        private int lines;
-        private int categories;
-        /** Appended to the y axis title when a line has intervals. */
-        String intervalNote = INTERVAL_NOTE;
-
-        Plot(String title, String xTitle, String yTitle) {
-            chart = new XYChart(Chart.DEFAULT_WIDTH, Chart.DEFAULT_HEIGHT);
-            chart.setTitle(Objects.requireNonNull(title, "title"));
-            chart.setXAxisTitle(Objects.requireNonNull(xTitle, "x axis title"));
-            chart.setYAxisTitle(Objects.requireNonNull(yTitle, "y axis title"));
-            XYStyler s = chart.getStyler();
-            s.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            s.setChartBackgroundColor(Color.WHITE);
-            s.setPlotBackgroundColor(Color.WHITE);
-            s.setPlotBorderColor(Color.DARK_GRAY);
-            s.setPlotGridLinesColor(new Color(0xE4E4E4));
-            s.setChartTitleFont(Chart.TITLE_FONT);
-            s.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-            s.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            // Outside the plot, so the legend never hides a line.
-            s.setLegendPosition(Styler.LegendPosition.OutsideE);
-            s.setLegendBorderColor(Color.LIGHT_GRAY);
-            s.setMarkerSize(7);
-            s.setAntiAlias(true);
-        }
-
-        /** A measured line: the next colour and marker, intervals as bars. */
-        void probe(String name, List<Point> points) {
-            Color color = PALETTE[lines % PALETTE.length];
-            Marker marker = MARKERS[lines % MARKERS.length];
-            lines++;
-            style(add(name, points), color, marker, SOLID);
-            // One series draws all bars: NaN between two bars lifts the pen.
-            List<Double> x = new ArrayList<>();
-            List<Double> y = new ArrayList<>();
-            for (Point p : points) {
-                if (p.hasInterval()) {
-                    x.addAll(List.of(p.x(), p.x(), p.x()));
-                    y.addAll(List.of(p.low(), p.high(), Double.NaN));
-                    values.add(p.low());
-                    values.add(p.high());
-                }
-            }
-            if (!x.isEmpty()) {
-                intervals = true;
-                XYSeries bars = chart.addSeries(name + " [95% CI]", x, y);
-                style(bars, color, SeriesMarkers.NONE, BAR);
-                bars.setShowInLegend(false);
-            }
-        }
-
-        /** A dashed reference line. */
-        void reference(String name, List<Point> points, Color color, Marker marker) {
-            style(add(name, points), color, marker, DASHED);
-        }
-
-        private XYSeries add(String name, List<Point> points) {
-            double[] x = new double[points.size()];
-            double[] y = new double[points.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = points.get(i).x();
-                y[i] = points.get(i).y();
-                values.add(y[i]);
-            }
-            return chart.addSeries(name, x, y);
-        }
-
-        /** Adds validated user series in x order and returns the padded x range. */
-        double[] lines(Map<String, List<Point>> series, boolean logX) {
-            Objects.requireNonNull(series, "series");
-            if (series.isEmpty()) {
-                throw new IllegalArgumentException("nothing to plot: no series");
-            }
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (Map.Entry<String, List<Point>> entry : series.entrySet()) {
-                String name = Objects.requireNonNull(entry.getKey(), "series name");
-                List<Point> points = new ArrayList<>(Objects.requireNonNull(entry.getValue(), name));
-                if (points.isEmpty()) {
-                    throw new IllegalArgumentException("series '" + name + "' has no points");
-                }
-                points.sort(Comparator.comparingDouble(Point::x));
-                for (int i = 0; i < points.size(); i++) {
-                    double x = points.get(i).x();
-                    if (i > 0 && x == points.get(i - 1).x()) {
-                        throw new IllegalArgumentException("series '" + name + "' has two points at x = "
-                                + number(x) + "; average them first, or give each its own series");
-                    }
-                    if (logX && x <= 0) {
-                        throw new IllegalArgumentException("series '" + name + "' has x = " + number(x)
-                                + ", which a log axis cannot show");
-                    }
-                    min = Math.min(min, x);
-                    max = Math.max(max, x);
-                }
-                probe(name, points);
-            }
-            if (logX) {
-                chart.getStyler().setXAxisLogarithmic(true);
-                // Decade-only ticks would leave a sweep from 3 to 30 with a single label.
-                chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
-                double pad = Math.pow(10, 0.05 * Math.max(Math.log10(max / min), 1));
-                return new double[] {min / pad, max * pad};
-            }
-            double pad = max > min ? 0.05 * (max - min) : Math.max(0.5, 0.1 * Math.abs(min));
-            return new double[] {min - pad, max + pad};
-        }
-
-        /**
-         * Makes the x axis categorical: positions 0..n-1, ticked with {@code labels}. Call before
-         * adding series; every later x must be one of the positions. Returns the x range.
-         */
-        double[] categories(List<String> labels) {
-            categories = labels.size();
-            return ticksAt(0, labels.size(), labels::get);
-        }
-
-        /** The first and last category position, where reference lines start and end. */
-        double[] categoryEnds() {
-            return new double[] {0, categories - 1};
-        }
-
-        /**
-         * Ticks exactly at x = first, first + 1, ..., first + n - 1, labelled by {@code label}
-         * (given the offset from first), and returns the x range, one step wider on each side.
-         * Call before adding series; every later x must be one of these positions.
-         */
-        double[] ticksAt(double first, int n, IntFunction<String> label) {
-            // With a tick formatter, XChart ticks the series' x values (unique, in the order the
-            // series were added) when those, between the axis minimum and maximum, are evenly
-            // spaced. An invisible first series fixes that order, and the range adds one step at
-            // each end. The end ticks get distinct blank labels: XChart gives up on ticks whose
-            // labels repeat, and on an axis whose two ends format alike.
-            double[] x = new double[n];
-            double[] y = new double[n];
-            for (int i = 0; i < n; i++) {
-                x[i] = first + i;
-                y[i] = Double.NaN;
-            }
-            XYSeries ticks = chart.addSeries(" ticks", x, y);
-            style(ticks, Color.WHITE, SeriesMarkers.NONE, SOLID);
-            ticks.setShowInLegend(false);
-            double min = first - 1;
-            double max = first + n;
-            xTicks(v -> {
-                if (v == min) {
-                    return " "; // XChart cannot lay out an empty label
-                }
-                if (v == max) {
-                    return "  ";
-                }
-                long i = Math.round(v - first);
-                return Math.abs(v - first - i) < 1e-9 && i >= 0 && i < n ? label.apply((int) i) : number(v);
-            });
-            return new double[] {min, max};
-        }
-
-        void xTicks(DoubleFunction<String> label) {
-            chart.getStyler().setxAxisTickLabelsFormattingFunction(label::apply);
-        }
-
-        /**
-         * The y range: exactly [0, 1] when {@code unit} and every value lies in it, else the
-         * values' range with a 6% margin (or a unit margin around a constant).
-         */
-        double[] yRange(boolean unit) {
-            double min = Double.POSITIVE_INFINITY;
-            double max = Double.NEGATIVE_INFINITY;
-            for (double v : values) {
-                min = Math.min(min, v);
-                max = Math.max(max, v);
-            }
-            if (unit && min >= 0 && max <= 1) {
-                return new double[] {0, 1};
-            }
-            double pad = max > min ? 0.06 * (max - min) : Math.max(0.5, 0.1 * Math.abs(min));
-            return new double[] {min - pad, max + pad};
-        }
-
-        Chart finish(double xMin, double xMax, double[] yRange) {
-            XYStyler s = chart.getStyler();
-            s.setXAxisMin(xMin);
-            s.setXAxisMax(xMax);
-            s.setYAxisMin(yRange[0]);
-            s.setYAxisMax(yRange[1]);
-            if (intervals) {
-                chart.setYAxisTitle(chart.getYAxisTitle() + intervalNote);
-            }
-            return new Chart(chart.getTitle(), List.of(chart), 1, Chart.DEFAULT_WIDTH, Chart.DEFAULT_HEIGHT);
-        }
-    }
 }

@@ -18,6 +18,15 @@ public final class Tasks {
         return ArithmeticTask.standard();
     }
 
+    /**
+     * Additions of 2- to 4-digit numbers worked column by column, graded by their number of
+     * carries, 400 train and 100 test prompts from seed 1: {@link WorkedAdditionTask#standard()}.
+     * The built-in model is trained on this task.
+     */
+    public static WorkedAdditionTask workedAddition() {
+        return WorkedAdditionTask.standard();
+    }
+
     /** Preferences over {@link #arithmetic()} completions: {@link PreferenceTask#arithmetic()}. */
     public static PreferenceTask arithmeticPreference() {
         return PreferenceTask.arithmetic();

@@ -4,6 +4,7 @@ import dev.qprobe.data.SampleSet;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeBackend;
 import dev.qprobe.probe.ProbeBackends;
+import dev.qprobe.probe.ProbeComputation;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.probe.ProbeTraining;
 import dev.qprobe.probe.Provenance;
@@ -49,16 +50,42 @@ public final class Trainer {
      * @throws CancellationException    when the thread is interrupted (checked between steps)
      */
     public TrainingResult train(SampleSet train, ProbeSpec spec, Objective objective, TrainingListener listener) {
+        return train(train, null, spec, objective, listener);
+    }
+
+    /**
+     * As {@link #train(SampleSet, ProbeSpec, Objective, TrainingListener)}, and after each epoch
+     * also measures the objective's loss on {@code heldOut} (samples of other prompts, never
+     * trained on; PG's chunks there are drawn once, so the curve moves only with the probe).
+     * The result's {@link TrainingResult#convergenceWarning()} says when either loss was still
+     * falling at the end; the warning is also logged.
+     *
+     * @param heldOut held-out samples, or null for none
+     */
+    public TrainingResult train(SampleSet train, SampleSet heldOut, ProbeSpec spec, Objective objective,
+                                TrainingListener listener) {
         long start = System.nanoTime();
         objective.validate(train);
+        if (heldOut != null) {
+            objective.validate(heldOut);
+            if (heldOut.dim() != train.dim()) {
+                throw new IllegalArgumentException("held-out samples have " + heldOut.dim()
+                        + " features but the training samples have " + train.dim());
+            }
+        }
         Standardizer standardizer = config.standardize()
                 ? Standardizer.fit(train.features()) : Standardizer.identity(train.dim());
         SplittableRandom rng = new SplittableRandom(config.seed());
         float[] params = spec.initialParameters(train.dim(), rng.split());
         SplittableRandom epochRng = rng.split();
         double[] curve = new double[config.epochs()];
+        double[] heldOutCurve = new double[heldOut == null ? 0 : config.epochs()];
         ProbeBackend used = backend();
-        try (ProbeTraining training = used.train(spec, train.features(), standardizer, params, config.adamW())) {
+        try (ProbeTraining training = used.train(spec, train.features(), standardizer, params, config.adamW());
+             HeldOutLoss check = heldOut == null ? null
+                     : new HeldOutLoss(used.open(spec, heldOut.features(), standardizer),
+                             objective.plan(heldOut, new SplittableRandom(config.seed() ^ 0x5DEECE66DL)),
+                             params.length)) {
             EpochPlan plan = null;
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 if (plan == null || objective.reshufflesEachEpoch()) {
@@ -80,14 +107,52 @@ public final class Trainer {
                 if (!Double.isFinite(curve[epoch])) {
                     throw new ArithmeticException(Divergence.advice(objective, curve[epoch], epoch + 1, train, config));
                 }
+                if (check != null) {
+                    heldOutCurve[epoch] = check.loss(training.parameters());
+                }
                 listener.onEpoch(epoch + 1, config.epochs(), curve[epoch]);
             }
             params = training.parameters();
         }
         Probe probe = new Probe(spec, params, standardizer, Provenance.ofTraining(spec, objective.name(),
                 config.toString(), config.seed(), null));
-        return new TrainingResult(probe, objective, config, used.name(), curve,
-                (System.nanoTime() - start) / 1e9);
+        TrainingResult result = new TrainingResult(probe, objective, config, used.name(), curve,
+                heldOutCurve, (System.nanoTime() - start) / 1e9);
+        result.convergenceWarning().ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
+        return result;
+    }
+
+    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
+
+    /** The objective's mean loss on held-out samples, with one fixed grouping of them. */
+    private static final class HeldOutLoss implements AutoCloseable {
+        private final ProbeComputation computation;
+        private final EpochPlan plan;
+        private final int[] all;
+        private final double[] scratch;
+        private final long units;
+
+        HeldOutLoss(ProbeComputation computation, EpochPlan plan, int parameters) {
+            this.computation = computation;
+            this.plan = plan;
+            this.all = java.util.stream.IntStream.range(0, plan.groupCount()).toArray();
+            this.scratch = new double[parameters];
+            long u = 0;
+            for (int g : all) {
+                u += plan.unitCount(g);
+            }
+            this.units = u;
+        }
+
+        double loss(float[] params) {
+            java.util.Arrays.fill(scratch, 0);
+            return computation.lossAndGradient(params, plan, all, scratch) / units;
+        }
+
+        @Override
+        public void close() {
+            computation.close();
+        }
     }
 
     /** The backend given to the constructor, else the one the config names. */

@@ -49,6 +49,16 @@ public record TrainerConfig(double learningRate, double weightDecay, double mome
         return new TrainerConfig(1e-3, 0.01, 0.9, 0.999, 1e-8, 150, 0, 0L, true, Backend.auto());
     }
 
+    /**
+     * The reference code's settings (likenneth/q_probe): AdamW with lr 5e-5, weight decay 0,
+     * moment decays (0.9, 0.999), eps 1e-8, 150 epochs, mini-batches of 1,000 samples, seed 0, raw
+     * (not standardized) features, backend auto. Pair it with {@code Objective.pg(10, 1.0)} for its
+     * PG (chunks of k_train = 10 at training temperature 1).
+     */
+    public static TrainerConfig paper() {
+        return new TrainerConfig(5e-5, 0, 0.9, 0.999, 1e-8, 150, 1000, 0L, false, Backend.auto());
+    }
+
     public TrainerConfig withLearningRate(double v) {
         return new TrainerConfig(v, weightDecay, momentDecay1, momentDecay2, eps, epochs, batchSize, seed, standardize, backend);
     }

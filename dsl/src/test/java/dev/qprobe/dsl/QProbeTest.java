@@ -32,7 +32,7 @@ class QProbeTest {
         Probes probes = features.probe(Objective.PG, Objective.MSE);
         Results run = probes.select(Beta.of(0, 0.1));
         Table table = run.table();
-        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "kl"), table.columnNames());
+        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "selection_kl_bound"), table.columnNames());
         // k = 1, 2, 4, 8, 16 for 2 probes x 2 betas, one base row, 5 oracle rows.
         assertEquals(5 * 2 * 2 + 1 + 5, table.rowCount());
         var pg = run.results().get(0);

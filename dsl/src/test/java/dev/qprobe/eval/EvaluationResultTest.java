@@ -23,7 +23,7 @@ class EvaluationResultTest {
     @Test
     void tableIsLongFormatWithReferenceRows() {
         Table t = probe.table();
-        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "kl"), t.columnNames());
+        assertEquals(List.of("method", "k", "beta", "reward", "ci_low", "ci_high", "selection_kl_bound"), t.columnNames());
         assertEquals(List.of(ColumnType.STRING, ColumnType.INTEGER, ColumnType.DOUBLE, ColumnType.DOUBLE,
                 ColumnType.DOUBLE, ColumnType.DOUBLE, ColumnType.DOUBLE), t.types());
         // 3 k x 2 beta probe rows, one base row, 3 oracle rows.
@@ -35,7 +35,7 @@ class EvaluationResultTest {
         assertEquals(1, base.rowCount());
         assertEquals(1, base.intColumn("k").getInt(0));
         assertTrue(base.doubleColumn("beta").isMissing(0));
-        assertTrue(base.doubleColumn("kl").isMissing(0));
+        assertTrue(base.doubleColumn("selection_kl_bound").isMissing(0));
         assertEquals(probe.base().value(), base.doubleColumn("reward").getDouble(0), 0);
         Table oracle = t.where(t.stringColumn("method").isEqualTo("oracle"));
         assertArrayEquals(new int[] {1, 2, 4}, oracle.intColumn("k").asIntArray());
@@ -45,7 +45,7 @@ class EvaluationResultTest {
         Table cell = probeRows.where(probeRows.intColumn("k").isEqualTo(4)
                 .and(probeRows.doubleColumn("beta").isEqualTo(0.1)));
         assertEquals(probe.reward(4, 0.1).value(), cell.doubleColumn("reward").getDouble(0), 0);
-        assertEquals(probe.kl(4, 0.1), cell.doubleColumn("kl").getDouble(0), 0);
+        assertEquals(probe.selectionKlBound(4, 0.1), cell.doubleColumn("selection_kl_bound").getDouble(0), 0);
     }
 
     @Test
@@ -55,7 +55,7 @@ class EvaluationResultTest {
         int row = 2 * 2 + 1; // k = 4 (third k), beta = 0.1 (second beta)
         assertEquals(reward, t.doubleColumn("reward").getDouble(row), 0);
         assertEquals(String.format(java.util.Locale.ROOT, "%.3f", reward), t.getString(row, "reward"));
-        assertEquals("", t.getString(6, "kl"), "a missing KL (the base row) prints empty");
+        assertEquals("", t.getString(6, "selection_kl_bound"), "a missing KL (the base row) prints empty");
         java.io.StringWriter csv = new java.io.StringWriter();
         t.write().csv(csv);
         Table back = Table.read().csv(new java.io.StringReader(csv.toString()));

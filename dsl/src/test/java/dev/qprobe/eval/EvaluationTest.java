@@ -67,10 +67,10 @@ class EvaluationTest {
         for (double pi : p) {
             kl += pi * Math.log(4 * pi);
         }
-        assertEquals(kl, r.kl(4, 1), EPS);
+        assertEquals(kl, r.selectionKlBound(4, 1), EPS);
         // beta = 0 picks the last candidate (reward 1) with certainty.
         assertEquals(1, r.reward(4, 0).value(), EPS);
-        assertEquals(Math.log(4), r.kl(4, 0), EPS);
+        assertEquals(Math.log(4), r.selectionKlBound(4, 0), EPS);
         assertEquals(0.5, r.base().value(), EPS);
         assertEquals(1, r.oracle(4).value(), EPS);
         assertEquals(0.5, r.oracle(1).value(), EPS);
@@ -89,7 +89,7 @@ class EvaluationTest {
         EvaluationResult r = Evaluation.evaluate("probe", s, q, EvaluationGrid.defaults().withKs(1, 2, 3));
         for (double beta : r.grid().betas()) {
             assertEquals(r.base().value(), r.reward(1, beta).value(), EPS);
-            assertEquals(0, r.kl(1, beta), 0);
+            assertEquals(0, r.selectionKlBound(1, beta), 0);
             assertEquals(r.base().value(), r.oracle(1).value(), EPS);
         }
     }
@@ -114,7 +114,7 @@ class EvaluationTest {
         assertEquals(r.base().value(), r.reward(4, Double.POSITIVE_INFINITY).value(), EPS);
         assertEquals(r.base().value(), r.reward(4, 1e9).value(), 1e-8);
         assertEquals(r.base().value(), r.reward(6, 1e9).value(), 1e-8);
-        assertEquals(0, r.kl(6, Double.POSITIVE_INFINITY), 0);
+        assertEquals(0, r.selectionKlBound(6, Double.POSITIVE_INFINITY), 0);
         // Informative scores beat the base at small beta.
         assertTrue(r.reward(4, 0).value() > r.base().value() + 0.05, r.toString());
     }

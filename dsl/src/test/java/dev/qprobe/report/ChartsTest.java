@@ -68,12 +68,12 @@ class ChartsTest {
                 "expected reward", Charts.BASE_NAME, "oracle"));
         charts.put(Charts.rewardVsBeta(evaluated, 8), concat(probes, "selection temperature beta",
                 "evenly spaced", "expected reward", "oracle: best of 8"));
-        charts.put(Charts.rewardVsKl(evaluated, 16), concat(probes, "KL(selection || uniform) in nats",
-                "argmax: KL = log k", "base: uniform choice"));
+        charts.put(Charts.rewardVsKl(evaluated, 16), concat(probes, "selection KL bound",
+                "argmax: bound = log k", "base: uniform choice"));
         charts.put(Charts.rewardVsTrainingPrompts(sweep(), 8, 0.1), List.of("Expected reward vs training prompts",
                 "prompts the probe was trained on", "MSE", "PG", "oracle: best of 8"));
         charts.put(Charts.lossCurves(trained), concat(OBJECTIVES.stream().map(Objective::name).toList(),
-                "one panel per objective", "epoch", "mean training loss"));
+                "one panel per objective", "epoch", "solid: training, dashed: held-out"));
         charts.put(Charts.lines("Accuracy by layer", "layer index", "accuracy", Map.of("probe",
                 List.of(Point.of(26, 0.4), new Point(12, 0.3, 0.25, 0.35)))), List.of("Accuracy by layer",
                 "layer index", "accuracy", "probe"));
@@ -87,7 +87,33 @@ class ChartsTest {
         byProbe.put("MSE", List.of(Point.of(2, 0.9), Point.of(0, 0.6)));
         charts.put(Charts.lines("Reward by training prompts", "training prompts (evenly spaced)", "reward (bars: seeds)",
                 List.of("10", "100", "400"), byProbe), List.of("Reward by training prompts", "evenly spaced", "PG", "MSE"));
+        tech.tablesaw.api.Table table = EvaluationResult.combine(evaluated);
+        tech.tablesaw.api.StringColumn setting = tech.tablesaw.api.StringColumn.create("layer", table.rowCount());
+        for (int i = 0; i < table.rowCount(); i++) {
+            setting.set(i, "-1");
+        }
+        table.insertColumn(0, setting);
+        tech.tablesaw.api.Table other = table.copy();
+        for (int i = 0; i < other.rowCount(); i++) {
+            other.stringColumn("layer").set(i, "-2");
+        }
+        charts.put(Charts.sweep(table.append(other), 4, 0.1), concat(probes, "Expected reward vs layer",
+                "layer (the sweep's values, evenly spaced)", Charts.BASE_NAME));
+        charts.put(Charts.pairedDifferences(comparison(), 0), List.of("Paired difference", "PG - MSE",
+                "difference a - b", "no difference"));
         return charts;
+    }
+
+    /** Two arms on four prompts, values already averaged over seeds. */
+    private static dev.qprobe.eval.CompareResult comparison() {
+        EvaluationGrid grid = GRID.withKs(1, 4, 16).withBetas(0);
+        double[][][][] values = {
+            {{{0.5, 0.4, 0.6, 0.5}}, {{0.8, 0.7, 0.9, 0.8}}, {{0.9, 0.85, 0.95, 0.9}}},
+            {{{0.5, 0.4, 0.6, 0.5}}, {{0.7, 0.7, 0.8, 0.7}}, {{0.8, 0.9, 0.9, 0.8}}},
+        };
+        SampleSet four = test.selectPrompts(new int[] {0, 1, 2, 3});
+        return dev.qprobe.eval.CompareResult.ofValues(List.of("PG", "MSE"), grid, 5, values,
+                Evaluation.evaluate("ref", four, new double[four.size()], grid));
     }
 
     /** MSE and PG probes trained on 2 to 40 prompts, evaluated on the shared held-out set. */
@@ -189,12 +215,25 @@ class ChartsTest {
     }
 
     @Test
-    void rewardChartsUseTheUnitIntervalForZeroOneRewards() {
+    void rewardChartsZoomToTheirDataWithinTheUnitInterval() {
         for (Chart chart : List.of(Charts.rewardVsK(evaluated, 0), Charts.rewardVsBeta(evaluated, 4),
                 Charts.rewardVsKl(evaluated, 4), Charts.rewardVsTrainingPrompts(sweep(), 4, 0))) {
-            XYStyler s = chart.panels().get(0).getStyler();
-            assertEquals(0.0, s.getYAxisMin(), chart.title());
-            assertEquals(1.0, s.getYAxisMax(), chart.title());
+            XYChart plot = chart.panels().get(0);
+            XYStyler s = plot.getStyler();
+            double lowest = Double.POSITIVE_INFINITY;
+            double highest = Double.NEGATIVE_INFINITY;
+            for (var series : plot.getSeriesMap().values()) {
+                for (double y : series.getYData()) {
+                    if (!Double.isNaN(y)) {
+                        lowest = Math.min(lowest, y);
+                        highest = Math.max(highest, y);
+                    }
+                }
+            }
+            assertTrue(s.getYAxisMin() >= 0 && s.getYAxisMin() <= lowest, chart.title() + ": " + s.getYAxisMin());
+            assertTrue(s.getYAxisMax() <= 1 && s.getYAxisMax() >= highest, chart.title() + ": " + s.getYAxisMax());
+            // Zoomed: the margin is a small share of the data's span, not the whole unit interval.
+            assertTrue(s.getYAxisMax() - s.getYAxisMin() < 1.2 * (highest - lowest) + 1e-9, chart.title());
         }
         // The generic chart fits its data instead.
         XYStyler s = Charts.lines("t", "x", "y", Map.of("a", List.of(Point.of(1, 0.4), Point.of(2, 0.5))))
@@ -211,6 +250,14 @@ class ChartsTest {
         }
         assertTrue(plot.getSeriesMap().containsKey(Charts.BASE_NAME));
         assertTrue(plot.getSeriesMap().containsKey(Charts.ORACLE_NAME));
+        assertTrue(plot.getSeriesMap().containsKey(Charts.BASE_NAME + " [95% CI]"), "the base rate's interval");
+        assertTrue(plot.getSeriesMap().containsKey(Charts.ORACLE_NAME + " [95% CI]"), "the oracle's intervals");
+        // The probes' points sit side by side around each k, so their bars do not overlap.
+        Set<Double> firstX = new HashSet<>();
+        for (EvaluationResult r : evaluated) {
+            firstX.add(plot.getSeriesMap().get(r.label()).getXData()[0]);
+        }
+        assertEquals(evaluated.size(), firstX.size(), "each probe at its own offset: " + firstX);
         assertTrue(plot.getYAxisTitle().endsWith("(bars: 95% CI)"));
         // Without bootstrap samples there are no intervals to draw, and the axis title says nothing of them.
         EvaluationResult bare = Evaluation.evaluate("bare", test, trained.get(0).probe().scores(test),
@@ -230,7 +277,16 @@ class ChartsTest {
         Chart one = Charts.lossCurves(List.of(trained.get(0), trained.get(0)));
         assertEquals(1, one.panels().size());
         assertEquals("Training loss per epoch: MSE", one.title());
-        assertTrue(one.panels().get(0).getSeriesMap().keySet().containsAll(List.of("MSE #1", "MSE #2")));
+        Set<String> names = one.panels().get(0).getSeriesMap().keySet();
+        assertTrue(names.stream().anyMatch(n -> n.startsWith("MSE #1")) && names.stream().anyMatch(n -> n.startsWith("MSE #2")),
+                names.toString());
+        // With held-out samples the held-out loss is drawn too; an unconverged run says so.
+        SampleSet.Split parts = train.splitByPrompt(0.25, 1);
+        TrainingResult early = new Trainer(TrainerConfig.defaults().withEpochs(5).withLearningRate(1e-4))
+                .train(parts.train(), parts.test(), ProbeSpec.linear(), Objective.CE, dev.qprobe.train.TrainingListener.NONE);
+        XYChart panel = Charts.lossCurves(List.of(early)).panels().get(0);
+        assertTrue(panel.getSeriesMap().containsKey("CE (not converged), held-out"), panel.getSeriesMap().keySet().toString());
+        assertTrue(panel.getYAxisTitle().contains("held-out"));
     }
 
     @Test

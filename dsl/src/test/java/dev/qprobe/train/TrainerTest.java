@@ -103,6 +103,46 @@ class TrainerTest {
     }
 
     @Test
+    void heldOutLossIsReportedAndUnconvergedTrainingIsFlagged() {
+        SampleSet data = SyntheticSamples.generate(30, 16, 16, 0.2, 3);
+        SampleSet.Split split = data.splitByPrompt(0.2, 1);
+        // 10 epochs at a small learning rate: the loss is still falling steeply at the end.
+        TrainingResult early = new Trainer(QUICK.withEpochs(10).withLearningRate(1e-3))
+                .train(split.train(), split.test(), ProbeSpec.linear(), Objective.CE, TrainingListener.NONE);
+        assertEquals(10, early.heldOutCurve().length);
+        assertTrue(early.heldOutCurve()[9] < early.heldOutCurve()[0], "held-out CE falls: " + early);
+        assertTrue(early.convergenceWarning().isPresent(), early.toString());
+        assertTrue(early.convergenceWarning().get().contains("still falling"), early.convergenceWarning().get());
+        assertTrue(early.toString().contains("NOT CONVERGED"), early.toString());
+        // Long enough at a larger rate: flat at the end, no warning.
+        TrainingResult done = new Trainer(QUICK.withEpochs(400).withLearningRate(3e-2))
+                .train(split.train(), split.test(), ProbeSpec.linear(), Objective.PG, TrainingListener.NONE);
+        assertTrue(done.convergenceWarning().isEmpty(), done.convergenceWarning().orElse(""));
+        assertTrue(Double.isFinite(done.finalHeldOutLoss()));
+        // Without held-out samples the training curve is judged, and there is no held-out loss.
+        TrainingResult plain = new Trainer(QUICK.withEpochs(10).withLearningRate(1e-3))
+                .train(split.train(), ProbeSpec.linear(), Objective.CE);
+        assertEquals(0, plain.heldOutCurve().length);
+        assertTrue(Double.isNaN(plain.finalHeldOutLoss()));
+        assertTrue(plain.convergenceWarning().orElse("").contains("training loss"));
+        var dim = assertThrows(IllegalArgumentException.class, () -> new Trainer(QUICK).train(split.train(),
+                SyntheticSamples.generate(3, 16, 5, 0.2, 3), ProbeSpec.linear(), Objective.CE, TrainingListener.NONE));
+        assertTrue(dim.getMessage().contains("held-out samples have 5 features"), dim.getMessage());
+    }
+
+    @Test
+    void paperSettingsAreTheReferenceCodes() {
+        TrainerConfig paper = TrainerConfig.paper();
+        assertEquals(5e-5, paper.learningRate());
+        assertEquals(0.0, paper.weightDecay());
+        assertEquals(1000, paper.batchSize());
+        assertEquals(150, paper.epochs());
+        assertFalse(paper.standardize());
+        assertEquals(0.9, paper.momentDecay1());
+        assertEquals(0.999, paper.momentDecay2());
+    }
+
+    @Test
     void badInputGetsClearErrors() {
         SampleSet data = TestData.small(3, 4, 5, 1);
         Trainer trainer = new Trainer(QUICK);

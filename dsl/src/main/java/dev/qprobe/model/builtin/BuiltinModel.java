@@ -40,12 +40,17 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
 
     /** The shipped weights on the default device. */
     public static BuiltinModel load() {
-        try (InputStream in = BuiltinModel.class.getResourceAsStream(RESOURCE)) {
+        return of(weights(RESOURCE), defaultDevice());
+    }
+
+    /** Shipped weights from the class path. */
+    static GptWeights weights(String resource) {
+        try (InputStream in = BuiltinModel.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("the built-in model's weights " + RESOURCE + " are not on the class path;"
+                throw new IllegalStateException("the built-in model's weights " + resource + " are not on the class path;"
                         + " train them with: src/bin/qprobe bench train-builtin");
             }
-            return of(GptWeights.read(in, RESOURCE), defaultDevice());
+            return GptWeights.read(in, resource);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -172,6 +177,70 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * The exact log-probability log pi0(y | x) with which {@link #sample} draws each completion
+     * under {@code config}'s temperature and top-p: the sum over its tokens of the log of the
+     * tempered, nucleus-renormalised probability, BOS excluded as in sampling. A completion that
+     * {@code stopped} includes the stop string that ended it ({@code config} must then have exactly
+     * one); one that did not is the probability of that prefix. -Infinity for a completion the
+     * sampler cannot produce (a token outside the nucleus).
+     *
+     * @throws IllegalArgumentException when the lists differ in length, a stopped completion has
+     *                                  no single stop string to add, or a text does not fit the context
+     */
+    public synchronized double[] logProbabilities(String prompt, List<String> completions, List<Boolean> stopped,
+                                                  SamplingConfig config) {
+        if (completions.size() != stopped.size()) {
+            throw new IllegalArgumentException(completions.size() + " completions but " + stopped.size() + " stop flags");
+        }
+        int[] promptTokens = promptTokens(prompt);
+        int n = completions.size();
+        int[][] rows = new int[n][];
+        int width = 0;
+        for (int i = 0; i < n; i++) {
+            String text = completions.get(i);
+            if (stopped.get(i)) {
+                if (config.stop().size() != 1) {
+                    throw new IllegalArgumentException("completion " + i + " stopped, but the sampling config has "
+                            + config.stop().size() + " stop strings; which one ended it is not known");
+                }
+                text += config.stop().get(0);
+            }
+            int[] c = CharTokenizer.encode(text);
+            int[] seq = Arrays.copyOf(promptTokens, promptTokens.length + c.length);
+            System.arraycopy(c, 0, seq, promptTokens.length, c.length);
+            if (seq.length > gpt.config().context()) {
+                throw new IllegalArgumentException("prompt + completion " + i + " is " + seq.length
+                        + " tokens, over the built-in model's context of " + gpt.config().context());
+            }
+            rows[i] = seq;
+            width = Math.max(width, seq.length);
+        }
+        double[] out = new double[n];
+        if (n == 0) {
+            return out;
+        }
+        int[][] padded = new int[n][width];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(rows[i], 0, padded[i], 0, rows[i].length);
+        }
+        int vocab = gpt.config().vocab();
+        try (NDManager scope = manager.newSubManager()) {
+            float[] logits = gpt.forward(scope, padded, false).logits().toFloatArray();
+            for (int i = 0; i < n; i++) {
+                double lp = 0;
+                for (int pos = promptTokens.length - 1; pos + 1 < rows[i].length; pos++) {
+                    int off = (i * width + pos) * vocab;
+                    logits[off + CharTokenizer.BOS] = Float.NEGATIVE_INFINITY;  // as in sampling
+                    lp += Nucleus.logProbability(logits, off, vocab, config.temperature(), config.topP(),
+                            rows[i][pos + 1]);
+                }
+                out[i] = lp;
+            }
+        }
+        return out;
     }
 
     /** A stable 64-bit hash of a string (the first 8 bytes of its SHA-256). */

@@ -20,6 +20,11 @@ public record GptConfig(int vocab, int context, int layers, int dModel, int head
         return new GptConfig(CharTokenizer.VOCAB_SIZE, 48, 3, 96, 4, 384);
     }
 
+    /** The same with a context of 64 characters: room for the worked additions of 4-digit numbers. */
+    public static GptConfig workedAddition() {
+        return new GptConfig(CharTokenizer.VOCAB_SIZE, 64, 3, 96, 4, 384);
+    }
+
     public int headDim() {
         return dModel / heads;
     }

@@ -33,6 +33,34 @@ final class Nucleus {
         return order[keep - 1];
     }
 
+    /**
+     * log P(token) under {@link #sample}'s distribution: the tempered softmax renormalised over the
+     * nucleus, or -Infinity for a token outside it. The nucleus is chosen as there; a token whose
+     * mass before it falls within 1e-5 of top-p counts as inside, so that logits recomputed by a
+     * full forward pass (equal to the cached ones up to rounding) do not flip it out.
+     */
+    static double logProbability(float[] logits, int offset, int vocab, double temperature, double topP, int token) {
+        double[] p = probabilities(logits, offset, vocab, temperature);
+        Integer[] order = new Integer[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> p[a] != p[b] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+        double mass = 0;
+        double before = 0;
+        boolean inside = false;
+        for (int i = 0; i < vocab; i++) {
+            boolean kept = i == 0 || before < topP;
+            boolean tokenHere = order[i] == token;
+            if (kept || (tokenHere && before < topP + 1e-5)) {
+                mass += p[order[i]];
+                inside |= tokenHere;
+            }
+            before += p[order[i]];
+        }
+        return inside ? Math.log(p[token] / mass) : Double.NEGATIVE_INFINITY;
+    }
+
     static double[] probabilities(float[] logits, int offset, int vocab, double temperature) {
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < vocab; i++) {

@@ -126,6 +126,40 @@ class BuiltinModelTest {
     }
 
     @Test
+    void logProbabilitiesAreTheSamplersExactDistribution() {
+        // Every one-token completion: their probabilities under the sampler sum to 1, with or
+        // without a nucleus cut (tokens outside it get -Infinity).
+        List<String> all = new java.util.ArrayList<>();
+        for (int t = 1; t < CharTokenizer.VOCAB_SIZE; t++) {
+            all.add(CharTokenizer.decode(t));
+        }
+        List<Boolean> no = java.util.Collections.nCopies(all.size(), false);
+        for (double topP : new double[] {1.0, 0.5}) {
+            SamplingConfig c = new SamplingConfig(4, 0.7, topP, 1, List.of("\n"), 1);
+            double[] lp = model.logProbabilities("12+34=", all, no, c);
+            double sum = 0;
+            int outside = 0;
+            for (double v : lp) {
+                sum += Math.exp(v);
+                outside += v == Double.NEGATIVE_INFINITY ? 1 : 0;
+            }
+            assertEquals(1.0, sum, 1e-6, "top-p " + topP);
+            assertTrue(topP == 1.0 ? outside == 0 : outside > 0, "top-p " + topP + ": " + outside + " outside");
+        }
+        // A stopped completion includes its stop string; a sampled one is possible (finite).
+        SamplingConfig c = config().withMaxTokens(8);
+        assertEquals(model.logProbabilities("7+", List.of("ab\n"), List.of(false), c)[0],
+                model.logProbabilities("7+", List.of("ab"), List.of(true), c)[0], 1e-9);
+        for (Completion done : model.sample("7+", c)) {
+            double lp = model.logProbabilities("7+", List.of(done.text()), List.of(done.stopped()), c)[0];
+            assertTrue(Double.isFinite(lp) && lp < 0, done + ": " + lp);
+        }
+        var two = assertThrows(IllegalArgumentException.class, () -> model.logProbabilities("7+", List.of("a"),
+                List.of(true), c.withStop(List.of("\n", "x"))));
+        assertTrue(two.getMessage().contains("2 stop strings"), two.getMessage());
+    }
+
+    @Test
     void nucleusSamplingDrawsOnlyFromTheTopPMass() {
         float[] logits = {(float) Math.log(0.4), (float) Math.log(0.3), (float) Math.log(0.2), (float) Math.log(0.1)};
         java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
