@@ -1,9 +1,7 @@
 package dev.qprobe.cli;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import dev.qprobe.model.hf.HfModel;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,21 +20,12 @@ final class HfModelOptions {
             description = "float32 or float16 (default: float16 on a GPU for a bf16/f16 checkpoint, else float32)")
     String dtype;
 
-    @Option(names = "--threads", paramLabel = "N", description = "PyTorch CPU threads (default: PyTorch's)")
-    Integer threads;
-
     @Option(names = "--template", paramLabel = "TEXT", description = "prompt template with a {prompt} placeholder")
     String template;
 
     HfModel load() {
         Device d = device == null ? HfModel.defaultDevice() : Device.fromName(device);
-        if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
-            }
-            Engine.getEngine("PyTorch");  // the engine must be up before its thread pool is set
-            JniUtils.setNumThreads(threads);
-        }
+        // PyTorch's threads: the global --threads / QPROBE_THREADS, applied by HfModel.load (TorchThreads).
         HfModel m = HfModel.load(model, d, dtype == null ? null : dataType(dtype));
         return template == null ? m : m.withPromptTemplate(unescape(template));
     }

@@ -56,6 +56,7 @@ public final class ConsoleRun {
             out.printf(Locale.ROOT, (System.console() != null ? "\r" : "") + "train  %-16s loss %.4f -> %.4f in %.2f s%s%n",
                     objective.name(),
                     trained.firstLoss(), trained.finalLoss(), trained.seconds(), System.console() != null ? "          " : "");
+            trained.convergenceWarning().ifPresent(w -> out.println("       warning: " + w));
             Path file = directory.resolve("probes").resolve(objective.id() + ".json");
             ProbeFile.write(file, trained.probe());
             results.table().write().csv(directory.resolve("results.csv").toFile());

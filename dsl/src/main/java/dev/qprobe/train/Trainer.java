@@ -58,7 +58,7 @@ public final class Trainer {
      * also measures the objective's loss on {@code heldOut} (samples of other prompts, never
      * trained on; PG's chunks there are drawn once, so the curve moves only with the probe).
      * The result's {@link TrainingResult#convergenceWarning()} says when either loss was still
-     * falling at the end; the warning is also logged.
+     * falling at the end; front ends print it.
      *
      * @param heldOut held-out samples, or null for none
      */
@@ -116,13 +116,10 @@ public final class Trainer {
         }
         Probe probe = new Probe(spec, params, standardizer, Provenance.ofTraining(spec, objective.name(),
                 config.toString(), config.seed(), null));
-        TrainingResult result = new TrainingResult(probe, objective, config, used.name(), curve,
+        // Whether training converged is the result's to say (convergenceWarning(), toString()): front ends print it.
+        return new TrainingResult(probe, objective, config, used.name(), curve,
                 heldOutCurve, (System.nanoTime() - start) / 1e9);
-        result.convergenceWarning().ifPresent(w -> LOG.log(System.Logger.Level.WARNING, w));
-        return result;
     }
-
-    private static final System.Logger LOG = System.getLogger(Trainer.class.getName());
 
     /** The objective's mean loss on held-out samples, with one fixed grouping of them. */
     private static final class HeldOutLoss implements AutoCloseable {

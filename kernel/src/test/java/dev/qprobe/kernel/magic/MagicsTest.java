@@ -135,13 +135,14 @@ class MagicsTest {
     }
 
     @Test
-    void versionNamesTheLibraryJavaAndTheDevice() {
+    void versionNamesTheLibraryJavaTheDeviceAndTheProbeBackend() {
         EvalResult r = run("%version");
         assertTrue(r.ok(), () -> r.error().toString());
         List<String> lines = r.stdout().lines().toList();
         assertEquals("Q-probe " + Version.get(), lines.get(0));
         assertTrue(lines.get(1).startsWith("Java " + Runtime.version() + " ("), lines.get(1));
         assertTrue(lines.get(2).matches("Built-in model device: (CPU|GPU \\d+) \\(PyTorch .*"), lines.get(2));
+        assertTrue(lines.get(3).startsWith("probe backend (auto): "), lines.get(3));
         assertEquals(EngineInfo.describe(), r.stdout(), "the engine's JVM sees what this one does");
     }
 
