@@ -15,7 +15,7 @@ class ObjectiveDefaultsTest {
         SampleSet train = SyntheticSamples.generate(20, 48, 8, 0.5, 1);
         ObjectiveDefaults.Tuning t = ObjectiveDefaults.tune(train, 48, 0);
         assertEquals(List.of("PG", "MSE", "CE"), t.choices().stream().map(ObjectiveDefaults.Choice::label).toList());
-        // PG: 2 beta_train x 2 learning rates x 2 epoch counts; MSE and CE: 2 x 2 each.
+        // PG: 2 training temperatures x 2 learning rates x 2 epoch counts; MSE and CE: 2 x 2 each.
         assertEquals(8 + 4 + 4, t.tried().size());
         for (ObjectiveDefaults.Choice c : t.choices()) {
             assertTrue(c.heldOutReward() >= 0 && c.heldOutReward() <= 1, c.toString());
@@ -30,6 +30,6 @@ class ObjectiveDefaultsTest {
             }
         }
         assertTrue(t.report().contains("chosen PG"), t.report());
-        assertEquals("PG(k=10,beta=1)", ObjectiveDefaults.paperPg().name());
+        assertEquals("PG(k=10,T=1)", ObjectiveDefaults.paperPg().name());
     }
 }
