@@ -58,16 +58,27 @@ public final class Results {
     }
 
     /**
-     * The evaluation labelled {@code method}, exactly as the table's method column has it ("MSE",
-     * "PG(k=8,T=1)").
+     * The evaluation labelled {@code method}, as the table's method column has it ("MSE",
+     * "PG(k=8,T=1)"), or named as {@link Objective#parse} reads an objective: "PG" is
+     * {@code Objective.PG}, whose label is "PG(k=8,T=1)".
      *
      * @throws IllegalArgumentException if no evaluation has that label (naming the nearest one)
      */
     public EvaluationResult result(String method) {
         List<String> labels = results.stream().map(EvaluationResult::label).toList();
-        return results.stream().filter(r -> r.label().equals(method)).findFirst()
+        String label = labels.contains(method) ? method : objectiveLabel(method);
+        return results.stream().filter(r -> r.label().equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no probe labelled '" + method + "'"
                         + Suggestions.didYouMean(method, labels) + "; these results hold " + labels));
+    }
+
+    /** The label of the objective {@code name} parses to, or {@code name} itself when it names none. */
+    private static String objectiveLabel(String name) {
+        try {
+            return Objective.parse(name).name();
+        } catch (IllegalArgumentException notAnObjective) {
+            return name;
+        }
     }
 
     /** The mean reward of the base model's samples on the test prompts (k = 1), with its 95% CI. */

@@ -107,13 +107,16 @@ class BroughtInFeaturesTest {
         var missing = assertThrows(IllegalArgumentException.class, () -> run.result(Objective.CE));
         assertTrue(missing.getMessage().contains("no probe labelled 'CE'") && missing.getMessage().contains("MSE"),
                 missing.getMessage());
-        var noPrefix = assertThrows(IllegalArgumentException.class, () -> run.result("PG"));
-        assertTrue(noPrefix.getMessage().contains("did you mean"), "no lookup by prefix: " + noPrefix.getMessage());
+        assertEquals("PG(k=8,T=1)", run.result("PG").label(), "an objective's name finds its probe, as Objective.parse reads it");
+        var noPrefix = assertThrows(IllegalArgumentException.class, () -> run.result("PG(k=8"));
+        assertTrue(noPrefix.getMessage().contains("these results hold [PG(k=8,T=1), MSE]"),
+                "no lookup by prefix: " + noPrefix.getMessage());
         var typo = assertThrows(IllegalArgumentException.class, () -> run.result("MSEE"));
         assertTrue(typo.getMessage().contains("did you mean MSE?"), typo.getMessage());
         Results twoPg = QProbe.features("synthetic", SPLIT).probe(Objective.pg(4, 1), Objective.pg(8, 1))
                 .select(Beta.of(0));
         assertEquals("PG(k=4,T=1)", twoPg.result(Objective.pg(4, 1)).label());
+        assertEquals("PG(k=8,T=1)", twoPg.result("PG").label(), "PG is Objective.PG, not whichever PG came first");
         assertEquals(java.util.List.of("pg-k4-t1", "pg"), java.util.List.copyOf(twoPg.provenance().keySet()));
         var twice = assertThrows(IllegalArgumentException.class,
                 () -> QProbe.features("synthetic", SPLIT).probe(Objective.MSE, Objective.MSE));
