@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Hidden-state features of texts made elsewhere: one {\"text\": ...} per line in, a float32 "
+        description = {"Hidden-state features of texts made elsewhere: one {\"text\": TEXT} per line in, a float32 "
                 + ".npy of one row per text out (the whole text is tokenized with the tokenizer's special tokens; "
                 + "mean pools over all its tokens)."})
 final class EmbedCommand implements Callable<Integer> {
@@ -29,7 +29,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     HfModelOptions model;
 
-    @Option(names = "--texts", required = true, paramLabel = "FILE.jsonl")
+    @Option(names = "--texts", required = true, paramLabel = "FILE.jsonl",
+            description = "one {\"text\": TEXT} object per line")
     Path texts;
 
     @Option(names = "--layer", required = true,
@@ -39,7 +40,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--pool", defaultValue = "last", description = "last or mean (default: ${DEFAULT-VALUE})")
     String pool;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.npy")
+    @Option(names = "--out", required = true, paramLabel = "FILE.npy",
+            description = "where the float32 features (one row per text) are written")
     Path out;
 
     @Override

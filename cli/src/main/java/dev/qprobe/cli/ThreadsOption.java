@@ -13,8 +13,8 @@ final class ThreadsOption {
     CommandSpec command;
 
     @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
-            description = "PyTorch intra-op threads for sampling and features (default: the cores this JVM may use;"
-                    + " 0 keeps PyTorch's defaults); overrides $QPROBE_THREADS")
+            description = "PyTorch intra-op threads for sampling and features, overriding $QPROBE_THREADS "
+                    + "(default: the cores this JVM may use; 0 keeps PyTorch's defaults)")
     void threads(int n) {
         if (n < 0) {
             throw new ParameterException(command.commandLine(), "--threads is " + n

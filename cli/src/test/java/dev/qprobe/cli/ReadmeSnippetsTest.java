@@ -38,6 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the demo's test fills, so CI samples them once.
  */
 class ReadmeSnippetsTest {
+    /** README's paths are relative to the checkout; tests run in cli/. */
+    private static final java.nio.file.Path REPO_ROOT = java.nio.file.Path.of("..").toAbsolutePath().normalize();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
@@ -65,8 +68,11 @@ class ReadmeSnippetsTest {
                 run(shell, "import " + i + ";\n");
             }
             for (String block : blocks) {
+                // java.io.File follows -Duser.dir, NIO the process's real directory: give output an absolute path.
                 run(shell, block.replace("http://localhost:8000/v1", url)
-                        .replace("http://vllm-router.internal/v1", url));
+                        .replace("http://vllm-router.internal/v1", url)
+                        .replace("Path.of(\"my-run\")", "Path.of(\"" + work.resolve("my-run") + "\")")
+                        .replace("Path.of(\"dsl/", "Path.of(\"" + REPO_ROOT + "/dsl/"));
             }
         } finally {
             server.stop(0);
