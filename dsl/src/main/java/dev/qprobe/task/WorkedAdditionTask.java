@@ -9,9 +9,14 @@ import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
 /**
- * Additions of mixed length (2 to 4 digits per operand) worked column by column, with a 0/1
- * checker, and the teaching corpus for a small character-level model that forgets carries:
- * {@code "4738+586=8+6=14 3+8+1=12 7+5+1=13 4+0+1=5 =5324"}.
+ * Additions of mixed length (2 to 4 digits per operand, written with leading zeros to 4 digits)
+ * worked column by column, with a 0/1 checker, and the teaching corpus for a small
+ * character-level model that forgets carries:
+ * {@code "4738+0586=8+6=14 3+8+1=12 7+5+1=13 4+0+1=5 =5324"}.
+ *
+ * <p>Why the zeros: a 3-layer model with learned positions finds a column's digits at fixed
+ * offsets when every operand has four digits; with operands of unequal length it must count from
+ * the right, which it did not learn in 800 steps of fine-tuning (BENCHMARKS.md).
  *
  * <p>Every completion has the same form; there is no strategy letter or other surface cue that
  * tells a right answer from a wrong one. The teacher the model imitates drops each carry it owes
@@ -25,7 +30,7 @@ import java.util.regex.Pattern;
  * choose among one problem's completions; that is the effect the policy-gradient objective is
  * built to avoid.
  *
- * <p>Prompts are {@code "<a>+<b>="}, id {@code "wadd-<a>-<b>"}; the number of carries is drawn
+ * <p>Prompts are {@code "<a>+<b>="} with both operands zero-padded to 4 digits, id {@code "wadd-<a>-<b>"}; the number of carries is drawn
  * uniformly from 0 to 4 first, then operand lengths uniformly from 2 to 4 digits, then operands
  * until the problem has that many carries (so difficulty is graded evenly). Test prompts are drawn
  * first and train prompts after them, so the test set does not change with the train size. No
@@ -46,7 +51,7 @@ public final class WorkedAdditionTask implements Task {
     static final int MIN_DIGITS = 2;
     static final int MAX_DIGITS = 4;
     static final int MAX_CARRIES = 4;
-    /** Four columns of {@code "d+d+1=dd "} and {@code "=10000"} make 42; leave the sampler some slack. */
+    /** Four columns of {@code "d+d+1=dd "} and {@code " =10000"} make 43; leave the sampler some slack. */
     private static final int MAX_COMPLETION_CHARS = 52;
     private static final int MAX_EVALUATION_PROBLEMS = 100_000;
     private static final Pattern WORKED = Pattern.compile("[0-9]\\+[0-9](\\+1)?=[0-9]+( [0-9]\\+[0-9](\\+1)?=[0-9]+)* =[0-9]+ *");
@@ -95,10 +100,15 @@ public final class WorkedAdditionTask implements Task {
         while (prompts.size() < count) {
             int[] p = problem(rng);
             if (evaluation.add(key(p[0], p[1]))) {
-                prompts.add(new Prompt("wadd-" + p[0] + "-" + p[1], p[0] + "+" + p[1] + "="));
+                prompts.add(new Prompt("wadd-" + p[0] + "-" + p[1], promptText(p[0], p[1])));
             }
         }
         return List.copyOf(prompts);
+    }
+
+    /** {@code "0473+0586="}: both operands written with 4 digits. */
+    static String promptText(int a, int b) {
+        return String.format(java.util.Locale.ROOT, "%04d+%04d=", a, b);
     }
 
     /** A problem with a uniformly drawn number of carries (0..4), then lengths, then operands. */
@@ -192,15 +202,15 @@ public final class WorkedAdditionTask implements Task {
     }
 
     /**
-     * A worked completion in which column {@code i} (from the units) forgets its carry when
-     * {@code dropCarry[i]} and writes its sum off by {@code slip[i]}; carries and the answer follow
-     * what was written.
+     * A worked completion of all four columns in which column {@code i} (from the units) forgets
+     * its carry when {@code dropCarry[i]} and writes its sum off by {@code slip[i]}; carries and the
+     * answer follow what was written.
      *
-     * @throws IllegalArgumentException for a negative operand
+     * @throws IllegalArgumentException for an operand outside 0..9999
      */
     static String worked(int a, int b, boolean[] dropCarry, int[] slip) {
-        if (a < 0 || b < 0) {
-            throw new IllegalArgumentException("operands must be >= 0, got " + a + " and " + b);
+        if (a < 0 || b < 0 || a >= 10_000 || b >= 10_000) {
+            throw new IllegalArgumentException("operands must be in 0..9999, got " + a + " and " + b);
         }
         StringBuilder sb = new StringBuilder();
         int x = a;
@@ -230,7 +240,7 @@ public final class WorkedAdditionTask implements Task {
             x /= 10;
             y /= 10;
             col++;
-        } while (x > 0 || y > 0);
+        } while (col < MAX_DIGITS);
         answer += carry * place;
         return sb.append(" =").append(answer).toString();
     }
@@ -265,8 +275,9 @@ public final class WorkedAdditionTask implements Task {
             boolean swap = rng.nextBoolean();
             int a = swap ? p[1] : p[0];
             int b = swap ? p[0] : p[1];
-            String prompt = a + "+" + b + "=";
-            if (!evaluation.contains(key(a, b)) && !exclude.contains(prompt)) {
+            String prompt = promptText(a, b);
+            // Excluded as written here or without the zeros (as the arithmetic task writes prompts).
+            if (!evaluation.contains(key(a, b)) && !exclude.contains(prompt) && !exclude.contains(a + "+" + b + "=")) {
                 out.add(prompt + teach(a, b, rng) + STOP);
             }
         }

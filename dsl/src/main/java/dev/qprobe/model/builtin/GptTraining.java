@@ -26,17 +26,9 @@ public final class GptTraining {
             }
         }
 
-        /** What the shipped (arithmetic) model was trained with. */
+        /** What the shipped model was trained with (both built-in tasks' corpora, from scratch). */
         public static Settings builtin() {
-            return new Settings(3000, 64, 2e-3, 0.01, 100, 1);
-        }
-
-        /**
-         * The worked-addition fine-tune measured in BENCHMARKS.md (from the arithmetic model,
-         * {@code -Dqprobe.trainFrom}): 800 steps of 32 lines; not enough to learn mixed lengths.
-         */
-        public static Settings workedAddition() {
-            return new Settings(800, 32, 1e-3, 0.01, 50, 1);
+            return new Settings(4000, 64, 2e-3, 0.01, 100, 1);
         }
     }
 
@@ -51,22 +43,9 @@ public final class GptTraining {
 
     public static GptWeights train(List<String> corpus, GptConfig config, Settings settings, Device device,
                                    Listener listener) {
-        return train(corpus, config, settings, device, listener, null);
-    }
-
-    /**
-     * As {@link #train(List, GptConfig, Settings, Device, Listener)}, starting from
-     * {@code from} (weights of the same shape) instead of seeded random weights; null for random.
-     */
-    public static GptWeights train(List<String> corpus, GptConfig config, Settings settings, Device device,
-                                   Listener listener, GptWeights from) {
-        if (from != null && !from.config().equals(config)) {
-            throw new IllegalArgumentException("starting weights have shape " + from.config() + ", not " + config);
-        }
         int[][] lines = encode(corpus, config);
         SplittableRandom rng = new SplittableRandom(settings.seed());
-        GptWeights random = GptWeights.initial(config, rng.nextLong());
-        GptWeights initial = from != null ? from : random;
+        GptWeights initial = GptWeights.initial(config, rng.nextLong());
         try (TinyGpt model = TinyGpt.load(initial, device); NDManager manager = NDManager.newBaseManager(device)) {
             Map<String, NDArray> params = model.parameters();
             params.values().forEach(p -> p.setRequiresGradient(true));
