@@ -28,7 +28,7 @@ public final class GptTraining {
 
         /** What the shipped model was trained with (both built-in tasks' corpora, from scratch). */
         public static Settings builtin() {
-            return new Settings(4000, 64, 2e-3, 0.01, 100, 1);
+            return new Settings(2500, 64, 2e-3, 0.01, 100, 1);
         }
     }
 
