@@ -44,9 +44,9 @@ public final class Defaults {
     private Defaults() {
     }
 
-    /** k = 1, 2, 4, ... and {@code candidates} itself: every k the fewest candidates per prompt allow. */
+    /** k = 1, 2, 4, ..., 32, 48, cut at the fewest candidates per prompt ({@link EvaluationGrid#ksFor}). */
     public static int[] ks(int candidates) {
-        return EvaluationGrid.powersOfTwoUpTo(candidates);
+        return EvaluationGrid.ksFor(candidates);
     }
 
     /** The evaluation grid at {@code ks} and {@code betas}, with the default repeats and seed. */

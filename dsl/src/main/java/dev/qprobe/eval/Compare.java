@@ -68,7 +68,7 @@ public final class Compare {
         if (test.promptCount() == 0) {
             throw new IllegalArgumentException("the test set is empty: nothing to compare on");
         }
-        EvaluationGrid grid = EvaluationGrid.defaults().withKs(EvaluationGrid.powersOfTwoUpTo(fewest))
+        EvaluationGrid grid = EvaluationGrid.defaults().withKs(EvaluationGrid.ksFor(fewest))
                 .withBetas(0).withRepeats(1);
         return new Compare(train, test, List.of(), 5, ProbeSpec.linear(), grid);
     }

@@ -8,11 +8,13 @@ import java.util.Arrays;
  * independent shuffles to average per prompt, how many bootstrap resamples to draw, and the seed.
  * Immutable; the {@code with...} methods return modified copies.
  *
- * <p>Defaults: k from the data (1, 2, 4, ... and the fewest candidates any evaluated prompt has:
- * {@link #powersOfTwoUpTo}), beta in {0, 0.01, 0.1, 1}, 1 repeat, 1000 bootstrap samples, seed 0.
+ * <p>Defaults: k from the data (1, 2, 4, ... up to the fewest candidates any evaluated prompt has,
+ * at most 48: {@link #ksFor}), beta in {0, 0.01, 0.1, 1}, 1 repeat, 1000 bootstrap samples, seed 0.
  * k and beta values are kept sorted ascending.
  */
 public final class EvaluationGrid {
+    /** The largest k of the default axis, as in the paper. */
+    public static final int MAX_DEFAULT_K = 48;
     private static final EvaluationGrid DEFAULTS =
             new EvaluationGrid(null, new double[] {0, 0.01, 0.1, 1}, 1, 1000, 0);
 
@@ -79,11 +81,16 @@ public final class EvaluationGrid {
         return sorted;
     }
 
-    /** k = 1, 2, 4, ... below {@code n}, then n itself: the k axis for n candidates per prompt. */
-    public static int[] powersOfTwoUpTo(int n) {
+    /**
+     * The k axis for n candidates per prompt: the paper's k = 1, 2, 4, ..., 32, 48, cut at n and
+     * ending with n when n is below 48. Larger k are left out by default: with the paper's 200
+     * samples per prompt, k = 48 is the largest that still gives 4 chunks to average per prompt.
+     */
+    public static int[] ksFor(int n) {
         if (n < 1) {
             throw new IllegalArgumentException("need at least 1 candidate per prompt, got " + n);
         }
+        n = Math.min(n, MAX_DEFAULT_K);
         int count = 32 - Integer.numberOfLeadingZeros(n - 1) + 1;  // 1, 2, ..., < n, and n
         int[] ks = new int[count];
         for (int i = 0; i < ks.length - 1; i++) {
@@ -100,7 +107,7 @@ public final class EvaluationGrid {
 
     /**
      * This grid as it applies to {@code set}: unchanged when k values were chosen, else with k = 1,
-     * 2, 4, ... up to the fewest candidates any prompt of {@code set} has.
+     * 2, 4, ... up to the fewest candidates any prompt of {@code set} has, at most 48 ({@link #ksFor}).
      */
     public EvaluationGrid forData(dev.qprobe.data.SampleSet set) {
         if (ks != null) {
@@ -110,7 +117,7 @@ public final class EvaluationGrid {
         for (int p = 0; p < set.promptCount(); p++) {
             fewest = Math.min(fewest, set.rowsOfPrompt(p).length);
         }
-        return withKs(powersOfTwoUpTo(fewest == Integer.MAX_VALUE ? 1 : fewest));
+        return withKs(ksFor(fewest == Integer.MAX_VALUE ? 1 : fewest));
     }
 
     /** This grid with other chunk sizes k (each >= 1, distinct). */

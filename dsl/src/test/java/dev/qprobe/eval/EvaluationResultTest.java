@@ -141,13 +141,15 @@ class EvaluationResultTest {
     }
 
     @Test
-    void powersOfTwoUpToEndWithTheCandidateCount() {
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1}, EvaluationGrid.powersOfTwoUpTo(1));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 3}, EvaluationGrid.powersOfTwoUpTo(3));
-        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8}, EvaluationGrid.powersOfTwoUpTo(8));
+    void defaultKsArePowersOfTwoEndingWithTheCandidateCountUpTo48() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1}, EvaluationGrid.ksFor(1));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 3}, EvaluationGrid.ksFor(3));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8}, EvaluationGrid.ksFor(8));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8, 16, 32, 48},
-                EvaluationGrid.powersOfTwoUpTo(48));
+                EvaluationGrid.ksFor(48));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {1, 2, 4, 8, 16, 32, 48},
+                EvaluationGrid.ksFor(200), "the paper's axis for its 200 samples");
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> EvaluationGrid.powersOfTwoUpTo(0));
+                () -> EvaluationGrid.ksFor(0));
     }
 }

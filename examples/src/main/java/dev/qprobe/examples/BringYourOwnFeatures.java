@@ -73,7 +73,7 @@ public final class BringYourOwnFeatures {
                 split.train().promptCount(), split.test().promptCount());
 
         Trainer trainer = new Trainer(TrainerConfig.defaults().withLearningRate(3e-3).withSeed(0));
-        EvaluationGrid grid = EvaluationGrid.defaults().withKs(EvaluationGrid.powersOfTwoUpTo(fewestCandidates(split.test())))
+        EvaluationGrid grid = EvaluationGrid.defaults().withKs(EvaluationGrid.ksFor(fewestCandidates(split.test())))
                 .withBetas(0, 0.1);
         List<EvaluationResult> results = new ArrayList<>();
         for (Objective objective : List.of(Objective.PG, Objective.MSE)) {
