@@ -11,8 +11,9 @@ import dev.qprobe.dsl.Models;
 import dev.qprobe.dsl.QProbe;
 import dev.qprobe.dsl.Results;
 import dev.qprobe.model.SamplingConfig;
-import dev.qprobe.task.ArithmeticTask;
+import dev.qprobe.task.Task;
 import dev.qprobe.task.Tasks;
+import dev.qprobe.task.WorkedAdditionTask;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import java.util.Locale;
 
 /**
  * The end-to-end Q-probe experiment, the README's main job, as a front end over the DSL. By
- * default on the built-in model and arithmetic task: sample 48 completions for every train and
- * test prompt (cached), take the last block's hidden state at the last token as features, train
+ * default on the built-in model and worked-addition task: sample 200 completions for every train
+ * and test prompt (cached), take the last block's hidden state at the last token as features, train
  * one linear probe per objective on the train prompts, and evaluate selection over k and beta on
  * the test prompts against the base rate and the best-of-k oracle. With {@code --synthetic},
  * generated candidates replace the model (no sampling; seconds). Every setting is the DSL's
@@ -62,13 +63,13 @@ public final class Demo {
     }
 
     private static Features builtinFeatures(PrintStream console) {
-        ArithmeticTask task = Tasks.arithmetic();
+        Task task = Tasks.workedAddition();
         Model model = Models.builtin();
-        // Exactly the README's sample(48, 0.8): the demo and the DSL draw (and cache) the same samples.
-        SamplingConfig sampling = SamplingConfig.of(48).withTemperature(0.8);
+        // Exactly the README's sample(200, 0.8): the demo and the DSL draw (and cache) the same samples.
+        SamplingConfig sampling = SamplingConfig.of(WorkedAdditionTask.SAMPLES_PER_PROMPT).withTemperature(0.8);
         Path cache = Experiment.defaultCache();
-        console.printf(Locale.ROOT, "model  %s on %s%ntask   %s%nsample k = 48, temperature %.1f, top-p %.2f; "
-                        + "features %s; cache %s%n", model.id(), model.device(), task.name(), sampling.temperature(),
+        console.printf(Locale.ROOT, "model  %s on %s%ntask   %s%nsample k = %d, temperature %.1f, top-p %.2f; "
+                        + "features %s; cache %s%n", model.id(), model.device(), task.name(), sampling.k(), sampling.temperature(),
                 sampling.topP(), Embed.hidden(-1), cache);
         Features features = QProbe.task(task).model(model).cache(cache).progress(new ConsoleProgress())
                 .sample(sampling).embed(Embed.hidden(-1));

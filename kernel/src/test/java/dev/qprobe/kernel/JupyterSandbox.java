@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 final class JupyterSandbox {
     /**
      * The sample cache of the notebooks run by tests: sampling the built-in model is the slow part,
-     * so the notebook run and the browser check share it (in target/, so {@code mvn clean} empties it).
+     * so the notebook run, the browser check and the cli module's demo test share it (in the
+     * reactor root's target/, so {@code mvn clean} empties it).
      */
-    static final Path SAMPLE_CACHE = Path.of("target/qprobe-cache").toAbsolutePath();
+    static final Path SAMPLE_CACHE = Path.of("..", "target", "qprobe-test-cache").toAbsolutePath().normalize();
 
     private final Path root;
     private final String kernelName;
