@@ -188,7 +188,7 @@ public final class Display {
     }
 
     /** {@code text} with the characters that mean something in HTML escaped. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
