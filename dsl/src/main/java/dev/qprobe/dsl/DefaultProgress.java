@@ -12,7 +12,7 @@ import java.util.Objects;
  *
  * <p>Process-wide and {@link ProgressListener#NONE} unless set, so a console program or a plain
  * JShell prints nothing it did not ask for. A host that can show progress sets it once: the
- * Jupyter kernel's engine does, at start-up, to draw one updating bar per step. A listener the
+ * Jupyter kernel's engine does, at start-up, to show one updating output per cell. A listener the
  * user passes always wins over this default.
  *
  * <p>Training reports through the same listener, one stage per probe, e.g. {@code "training PG

@@ -37,16 +37,33 @@ final class Report {
         out.append(System.lineSeparator());
         Estimate base = first.base();
         out.append(String.format(Locale.ROOT, ROW, "base (k = 1)")).append(cell(base)).append(System.lineSeparator());
+        List<String> verdicts = verdicts(results);
+        out.append(System.lineSeparator()).append(verdicts.get(0)).append(System.lineSeparator());
+        for (String line : verdicts.subList(1, verdicts.size())) {
+            out.append("  ").append(line).append(System.lineSeparator());
+        }
+        return out.toString();
+    }
+
+    /**
+     * Whether each probe beats the base at the largest k: a heading line, then one line per probe
+     * ("PG(k=8,T=1)      +0.412  beats the base: ...").
+     */
+    static List<String> verdicts(List<EvaluationResult> results) {
+        EvaluationResult first = results.get(0);
+        int[] ks = first.grid().ks();
         int k = ks[ks.length - 1];
-        out.append(String.format(Locale.ROOT, "%nat k = %d, argmax vs base (%.3f [%.3f, %.3f]):%n", k, base.value(),
+        Estimate base = first.base();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "at k = %d, argmax vs base (%.3f [%.3f, %.3f]):", k, base.value(),
                 base.low(), base.high()));
         for (EvaluationResult r : results) {
             Estimate probe = r.reward(k, 0);
-            out.append(String.format(Locale.ROOT, "  %-16s %+.3f  %s%n", r.label(), probe.value() - base.value(),
+            lines.add(String.format(Locale.ROOT, "%-16s %+.3f  %s", r.label(), probe.value() - base.value(),
                     probe.low() > base.high() ? "beats the base: the 95% CIs do not overlap"
                             : "does not clearly beat the base (95% CIs overlap)"));
         }
-        return out.toString();
+        return lines;
     }
 
     /** 1, 4, 16, ... (powers of 4) below the largest k evaluated, then that k: a row that fits a terminal. */

@@ -138,6 +138,14 @@ public final class Results {
         return Report.of(results);
     }
 
+    /**
+     * The verdict lines of {@link #report()}: a heading naming the largest k and the base rate, then
+     * for each probe its gain over the base and whether their 95% CIs overlap.
+     */
+    public List<String> verdicts() {
+        return Report.verdicts(results);
+    }
+
     /** Expected reward vs k for argmax selection, one line per probe, with the base rate and the oracle. */
     public Chart chart() {
         return Charts.rewardVsK(results, 0);

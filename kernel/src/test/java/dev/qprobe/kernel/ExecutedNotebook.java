@@ -63,7 +63,7 @@ final class ExecutedNotebook {
     }
 
     /** nbformat stores multi-line text as a string or as a list of lines. */
-    private static String text(JsonElement value) {
+    static String text(JsonElement value) {
         if (value == null || value.isJsonNull()) {
             return "";
         }

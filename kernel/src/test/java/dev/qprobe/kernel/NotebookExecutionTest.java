@@ -36,6 +36,8 @@ class NotebookExecutionTest {
     /** Per cell: sampling from the built-in model on a cold cache is the slowest step. */
     private static final Duration CELL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration NOTEBOOK_TIMEOUT = Duration.ofMinutes(10);
+    /** {@code -Dqprobe.notebooks=01} runs only the notebooks whose file name starts so: a quick check of one. */
+    private static final String ONLY = System.getProperty("qprobe.notebooks", "");
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
     @TempDir
@@ -55,7 +57,8 @@ class NotebookExecutionTest {
         List<Path> notebooks = notebooks(NOTEBOOKS);
         if (notebooks.isEmpty()) {
             return Stream.of(dynamicTest("notebooks/ has notebooks", () -> fail(
-                    "no .ipynb files in " + NOTEBOOKS.toAbsolutePath().normalize() + ": nothing to run")));
+                    "no .ipynb files" + (ONLY.isEmpty() ? "" : " starting with " + ONLY) + " in "
+                            + NOTEBOOKS.toAbsolutePath().normalize() + ": nothing to run")));
         }
         return notebooks.stream().map(nb -> dynamicTest(nb.getFileName().toString(), () -> executeAndCheck(nb)));
     }
@@ -71,7 +74,8 @@ class NotebookExecutionTest {
             return List.of();
         }
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".ipynb")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".ipynb"))
+                    .filter(f -> f.getFileName().toString().startsWith(ONLY)).sorted().toList();
         }
     }
 
@@ -100,6 +104,32 @@ class NotebookExecutionTest {
                 notebook + " shows no HTML table\n" + result.outline());
         assertTrue(result.hasOutput("image/png", NotebookExecutionTest::isPng),
                 notebook + " shows no PNG chart\n" + result.outline());
+        if (name.startsWith("01-")) {
+            quickStartShowsTheCompactResultAndOneProgressOutput(result);
+        }
+    }
+
+    /**
+     * The quick start's run is its cell's value: it shows the compact summary, the verdicts and the
+     * chart, not the long table; the cell's steps (sampling, embedding, training) share one progress output.
+     */
+    private static void quickStartShowsTheCompactResultAndOneProgressOutput(ExecutedNotebook notebook) {
+        ExecutedNotebook.CodeCell run = notebook.codeCells().stream().filter(c -> c.source().contains(".select("))
+                .findFirst().orElseThrow(() -> new AssertionError("the quick start has no select(...) cell"));
+        String html = run.outputs().stream().filter(o -> "execute_result".equals(o.get("output_type").getAsString()))
+                .map(o -> o.getAsJsonObject("data").get("text/html")).filter(h -> h != null)
+                .map(ExecutedNotebook::text).findFirst().orElseThrow(() -> new AssertionError("the run's cell has no HTML value\n"
+                        + notebook.outline()));
+        for (String part : List.of("<th>method</th><th>k = 1</th>", "oracle (best of k)", "base (mean of pi0)",
+                "argmax vs base", "<img src=\"data:image/png;base64,", ".table() of these results")) {
+            assertTrue(html.contains(part), "the run's value lacks " + part + "\n" + html.substring(0,
+                    Math.min(html.length(), 3000)));
+        }
+        assertTrue(!html.contains("selection_kl_bound"), "the run's value is the long table");
+        long progressOutputs = run.outputs().stream().filter(o -> "display_data".equals(o.get("output_type")
+                .getAsString()) && ExecutedNotebook.text(o.getAsJsonObject("data").get("text/html"))
+                .contains("<progress")).count();
+        assertEquals(1, progressOutputs, "one progress output for the run's steps\n" + notebook.outline());
     }
 
     /** Base64 of bytes that start with PNG's signature. */

@@ -14,14 +14,14 @@ import tech.tablesaw.api.Table;
  * Turns a cell's value into a Jupyter MIME bundle: MIME type to data, richest first.
  *
  * <ul>
- *   <li>a Tablesaw {@link Table}: {@code text/html} (the first {@value #MAX_ROWS} rows, then a
- *       "... N more rows" note) and {@code text/plain};</li>
+ *   <li>a Tablesaw {@link Table}: {@code text/html} and {@code text/plain}, a table of more than
+ *       {@value #MAX_ROWS} rows cut to its first and last rows with a row saying how many were left
+ *       out and how to see them all;</li>
  *   <li>a {@link Chart}: {@code image/png} (base64) and its title as {@code text/plain} (no SVG:
  *       it is eight times the PNG's size and front ends prefer it, so every notebook would grow);</li>
  *   <li>a {@link Svg}, from {@link Notebook#svg}: {@code image/svg+xml} and its title as
  *       {@code text/plain};</li>
- *   <li>DSL {@link Results}: its table with its chart below as {@code text/html}, the chart
- *       alone as {@code image/png}, its summary as {@code text/plain};</li>
+ *   <li>DSL {@link Results}: its compact summary and reward-vs-k chart, see {@link ResultsDisplay};</li>
  *   <li>a {@link Rich} value ({@code html}, {@code markdown}, {@code latex}, {@code image} of
  *       {@link Notebook}): its own MIME type and {@code text/plain};</li>
  *   <li>a {@link DisplayHandle}: nothing (an empty bundle), as what it names is already shown;</li>
@@ -34,8 +34,13 @@ import tech.tablesaw.api.Table;
  * {@link #publishValue} on the cell's value inside the engine.
  */
 public final class Display {
-    /** Rows of a table shown in HTML; notebooks choke on a 100,000-row table. */
+    /**
+     * Rows of a table shown in HTML: a longer one shows its first and last {@code MAX_ROWS / 2}
+     * rows, as Tablesaw's {@code print()} does, since notebooks choke on a 100,000-row table.
+     */
     public static final int MAX_ROWS = 20;
+    /** What a cut table says about its other rows: one way to see them all. */
+    static final String ALL_ROWS_HINT = "table.print(table.rowCount()) prints every row";
 
     /** Renderers registered for the user's types, by type; the latest registration first. */
     private static final Map<Class<?>, Function<Object, ?>> RENDERERS = new ConcurrentHashMap<>();
@@ -92,7 +97,7 @@ public final class Display {
         }
         if (value instanceof Table table) {
             bundle.put("text/html", html(table));
-            bundle.put("text/plain", table.print());
+            bundle.put("text/plain", plain(table));
         } else if (value instanceof Chart chart) {
             bundle.put("image/png", Base64.getEncoder().encodeToString(chart.png()));
             bundle.put("text/plain", chart.title());
@@ -100,12 +105,7 @@ public final class Display {
             bundle.put("image/svg+xml", svg.chart().svg());
             bundle.put("text/plain", svg.chart().title());
         } else if (value instanceof Results results) {
-            // A front end shows one MIME type of a bundle, so the HTML carries the chart too.
-            String png = Base64.getEncoder().encodeToString(results.chart().png());
-            bundle.put("text/html", html(results.table()) + "\n<img src=\"data:image/png;base64," + png
-                    + "\" alt=\"" + escape(results.chart().title()) + "\"/>");
-            bundle.put("image/png", png);
-            bundle.put("text/plain", results.toString());
+            return ResultsDisplay.bundle(results);
         } else {
             bundle.put("text/plain", String.valueOf(value));
         }
@@ -146,31 +146,49 @@ public final class Display {
         Notebook.publish(new OutputEvent.Value(render(value)));
     }
 
-    /** An HTML table of the first {@value #MAX_ROWS} rows, with a note of how many more there are. */
+    /**
+     * An HTML table of all rows, or of a table longer than {@value #MAX_ROWS} rows its first and
+     * last {@code MAX_ROWS / 2}, with a row between them saying how many were left out.
+     */
     static String html(Table table) {
         StringBuilder html = new StringBuilder("<table>\n<thead><tr>");
         for (String name : table.columnNames()) {
             html.append("<th>").append(escape(name)).append("</th>");
         }
         html.append("</tr></thead>\n<tbody>\n");
-        int shown = Math.min(MAX_ROWS, table.rowCount());
-        for (int r = 0; r < shown; r++) {
+        int rows = table.rowCount();
+        boolean cut = rows > MAX_ROWS;
+        int head = cut ? MAX_ROWS / 2 : rows;
+        appendRows(html, table, 0, head);
+        if (cut) {
+            int left = rows - MAX_ROWS;
+            html.append("<tr><td colspan=\"").append(Math.max(1, table.columnCount())).append("\"><i>... ")
+                    .append(left).append(left == 1 ? " row" : " rows").append(" left out (").append(rows)
+                    .append(" in all); ").append(escape(ALL_ROWS_HINT)).append("</i></td></tr>\n");
+            appendRows(html, table, rows - MAX_ROWS / 2, rows);
+        }
+        return html.append("</tbody>\n</table>").toString();
+    }
+
+    private static void appendRows(StringBuilder html, Table table, int from, int to) {
+        for (int r = from; r < to; r++) {
             html.append("<tr>");
             for (int c = 0; c < table.columnCount(); c++) {
                 html.append("<td>").append(escape(table.getString(r, c))).append("</td>");
             }
             html.append("</tr>\n");
         }
-        html.append("</tbody>\n</table>");
-        if (table.rowCount() > shown) {
-            int more = table.rowCount() - shown;
-            html.append("\n<p>... ").append(more).append(more == 1 ? " more row" : " more rows").append("</p>");
-        }
-        return html.toString();
+    }
+
+    /** Tablesaw's text of {@code table} (first and last rows of a long one), saying how to see every row. */
+    static String plain(Table table) {
+        String text = table.print();
+        return table.rowCount() > MAX_ROWS ? text + System.lineSeparator() + "(" + table.rowCount() + " rows; "
+                + ALL_ROWS_HINT + ")" : text;
     }
 
     /** {@code text} with the characters that mean something in HTML escaped. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

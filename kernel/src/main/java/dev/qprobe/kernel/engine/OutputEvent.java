@@ -2,7 +2,9 @@ package dev.qprobe.kernel.engine;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * An output a cell publishes while it runs, besides its printed text: what {@link Notebook}
@@ -58,6 +60,26 @@ public sealed interface OutputEvent {
         }
     }
 
+    /**
+     * How far a long step of the DSL has got ({@link NotebookProgress}); not a Jupyter message of
+     * its own: the kernel gathers a cell's reports into one output that updates.
+     *
+     * @param stage names the step, e.g. "sampling 8 x 500 prompts"
+     * @param done  units finished
+     * @param total units in all (0 when unknown)
+     */
+    record Progress(String stage, long done, long total) implements OutputEvent {
+        public Progress {
+            Objects.requireNonNull(stage, "stage");
+        }
+
+        /** "stage: done/total (p%)", or "stage: done" when the total is unknown. */
+        public String line() {
+            return total > 0 ? String.format(Locale.ROOT, "%s: %d/%d (%d%%)", stage, done, total,
+                    100 * done / total) : stage + ": " + done;
+        }
+    }
+
     /** An unmodifiable copy that keeps the bundle's order (richest type first). */
     private static Map<String, Object> bundle(Map<String, Object> data) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(data));
@@ -83,6 +105,11 @@ public sealed interface OutputEvent {
         } else if (this instanceof Value v) {
             json.put("type", "execute_result");
             json.put("data", v.data());
+        } else if (this instanceof Progress p) {
+            json.put("type", "progress");
+            json.put("stage", p.stage());
+            json.put("done", p.done());
+            json.put("total", p.total());
         } else {
             json.put("type", "clear_output");
             json.put("wait", ((ClearOutput) this).waitForNextOutput());
@@ -103,9 +130,17 @@ public sealed interface OutputEvent {
             }
             return new ClearOutput(wait);
         }
+        if ("progress".equals(type)) {
+            if (!(json.get("stage") instanceof String stage) || !(json.get("done") instanceof Number done)
+                    || !(json.get("total") instanceof Number total)) {
+                throw new IllegalArgumentException("progress needs a string \"stage\" and numbers \"done\" and"
+                        + " \"total\", got " + json);
+            }
+            return new Progress(stage, done.longValue(), total.longValue());
+        }
         if (!"display_data".equals(type) && !"update_display_data".equals(type) && !"execute_result".equals(type)) {
             throw new IllegalArgumentException("unknown output type " + type
-                    + " (expected display_data, update_display_data, clear_output or execute_result)");
+                    + " (expected display_data, update_display_data, clear_output, execute_result or progress)");
         }
         if (!(json.get("data") instanceof Map<?, ?> raw)) {
             throw new IllegalArgumentException(type + " needs an object \"data\", got " + json.get("data"));

@@ -407,10 +407,15 @@ public final class JShellEvaluator implements AutoCloseable {
         }
     }
 
-    /** The engine's rendering of the cell's value goes to {@link #valueOf}; every other output to {@code outputs}. */
-    private void route(OutputEvent event, Consumer<OutputEvent> outputs) {
+    /**
+     * The engine's rendering of the cell's value goes to {@link #valueOf}, progress reports to the
+     * cell's {@link CellProgress}, every other output to {@code outputs}.
+     */
+    private void route(OutputEvent event, Consumer<OutputEvent> outputs, CellProgress progress) {
         if (event instanceof OutputEvent.Value value) {
             renderedValue = value;
+        } else if (event instanceof OutputEvent.Progress report) {
+            progress.report(report);
         } else if (outputs != null) {
             outputs.accept(event);
         }
@@ -422,7 +427,8 @@ public final class JShellEvaluator implements AutoCloseable {
         int number = ++cells;
         running = true;
         CellOutputBudget budget = new CellOutputBudget(outputLimit, number);
-        out.begin(stdout, event -> route(event, outputs), budget);
+        CellProgress progress = new CellProgress(outputs, stdout, System::nanoTime);
+        out.begin(stdout, event -> route(event, outputs, progress), budget);
         err.begin(stderr, null, budget);
         stdinServer.begin(number, stdin, () -> stopRequested);
         Outcome outcome;
@@ -437,6 +443,7 @@ public final class JShellEvaluator implements AutoCloseable {
             running = false;
             stdinServer.end();
             out.end();
+            progress.finish();
             if (budget.exceeded()) {
                 err.note(budget.notice());
             }

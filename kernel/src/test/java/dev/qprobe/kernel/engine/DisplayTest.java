@@ -34,14 +34,36 @@ class DisplayTest {
     }
 
     @Test
-    void longTablesAreTruncated() {
+    void longTablesShowTheirFirstAndLastRowsAndSayHowToSeeAll() {
         Table t = Table.create("long", IntColumn.create("row", IntStream.range(0, 50).toArray()),
                 DoubleColumn.create("reward", IntStream.range(0, 50).mapToDouble(i -> i / 50.0).toArray()));
-        String html = (String) Display.render(t).get("text/html");
+        Map<String, Object> bundle = Display.render(t);
+        String html = (String) bundle.get("text/html");
         assertTrue(html.contains("<th>row</th><th>reward</th>"), html);
-        assertEquals(Display.MAX_ROWS, html.split("<tr>", -1).length - 2, "header row plus 20 rows");
-        assertTrue(html.contains("<td>19</td>") && !html.contains("<td>20</td>"), html);
-        assertTrue(html.contains("... 30 more rows"), html);
+        assertEquals(1 + Display.MAX_ROWS + 1, html.split("<tr>", -1).length - 1, "header, 20 rows, the note");
+        for (int shown : new int[] {0, 9, 40, 49}) {
+            assertTrue(html.contains("<tr><td>" + shown + "</td>"), shown + " is shown\n" + html);
+        }
+        for (int left : new int[] {10, 25, 39}) {
+            assertFalse(html.contains("<tr><td>" + left + "</td>"), left + " is left out\n" + html);
+        }
+        int note = html.indexOf("30 rows left out (50 in all); table.print(table.rowCount()) prints every row");
+        assertTrue(note > html.indexOf("<td>9</td>") && note < html.indexOf("<td>40</td>"), html);
+        assertTrue(html.contains("<td colspan=\"2\">"), html);
+
+        String plain = (String) bundle.get("text/plain");
+        assertTrue(plain.contains("(50 rows; table.print(table.rowCount()) prints every row)"), plain);
+        // The way the note names does show every row.
+        String all = t.print(t.rowCount());
+        assertTrue(IntStream.range(0, 50).allMatch(i -> all.contains(String.valueOf(i / 50.0))), all);
+    }
+
+    @Test
+    void aTableOfExactlyTwentyRowsIsShownWhole() {
+        Table t = Table.create("t", IntColumn.create("row", IntStream.range(0, Display.MAX_ROWS).toArray()));
+        String html = (String) Display.render(t).get("text/html");
+        assertEquals(1 + Display.MAX_ROWS, html.split("<tr>", -1).length - 1, html);
+        assertFalse(html.contains("left out"), html);
     }
 
     @Test

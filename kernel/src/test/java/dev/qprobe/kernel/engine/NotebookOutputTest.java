@@ -101,33 +101,58 @@ class NotebookOutputTest {
                 + "\u001e\u001eend"), merged);
     }
 
-    @Test
-    void dslStepsShowOneProgressOutputEachThatEndsAtTheFullCount() {
-        List<Object> seen = new ArrayList<>();
-        List<Object> merged = run("QProbe.task(ArithmeticTask.create(6, 2, 1)).noCache().sample(2, 0.8);", seen);
+    /** The cell's progress outputs: one display_data, then updates of it only; returns the texts shown. */
+    private static List<String> oneProgressOutput(List<Object> merged) {
         List<OutputEvent> events = merged.stream().filter(OutputEvent.class::isInstance).map(OutputEvent.class::cast)
                 .toList();
-        // Two steps, the train and the test prompts: each a new output and updates of it.
-        List<String> ids = new ArrayList<>();
-        String lastText = null;
-        List<String> finals = new ArrayList<>();
-        for (OutputEvent e : events) {
-            if (e instanceof OutputEvent.NewDisplay d) {
-                if (lastText != null) {
-                    finals.add(lastText);
-                }
-                ids.add(d.displayId());
-                lastText = (String) d.data().get("text/plain");
-            } else {
-                var u = (OutputEvent.UpdateDisplay) e;
-                assertEquals(ids.get(ids.size() - 1), u.displayId(), "an update of the step's own output");
-                lastText = (String) u.data().get("text/plain");
-            }
+        assertTrue(events.get(0) instanceof OutputEvent.NewDisplay, events::toString);
+        String id = ((OutputEvent.NewDisplay) events.get(0)).displayId();
+        List<String> texts = new ArrayList<>(List.of((String) ((OutputEvent.NewDisplay) events.get(0)).data()
+                .get("text/plain")));
+        for (OutputEvent e : events.subList(1, events.size())) {
+            assertTrue(e instanceof OutputEvent.UpdateDisplay u && u.displayId().equals(id),
+                    "every later progress output updates the first: " + e);
+            texts.add((String) ((OutputEvent.UpdateDisplay) e).data().get("text/plain"));
         }
-        finals.add(lastText);
-        assertEquals(2, ids.size(), events::toString);
-        assertEquals(List.of("sampling 2 x 6 prompts: 6/6 (100%)", "sampling 2 x 2 prompts: 2/2 (100%)"), finals);
-        assertFalse(merged.stream().anyMatch(o -> o.toString().startsWith("out:")), "progress prints nothing");
+        return texts;
+    }
+
+    @Test
+    void dslStepsShareOneProgressOutputThatEndsAtTheLastStepsFullCount() {
+        List<Object> seen = new ArrayList<>();
+        List<Object> merged = run("QProbe.task(ArithmeticTask.create(6, 2, 1)).noCache().sample(2, 0.8);", seen);
+        // Two steps, the train and the test prompts, in one output.
+        List<String> texts = oneProgressOutput(merged);
+        assertEquals("step 1: sampling 2 x 6 prompts: 0/6 (0%)", texts.get(0));
+        assertEquals("step 2: sampling 2 x 2 prompts: 2/2 (100%)", texts.get(texts.size() - 1));
+        assertFalse(merged.stream().anyMatch(o -> o.toString().startsWith("out:")),
+                "a cell this short prints no progress lines");
+    }
+
+    @Test
+    void fifteenRunsInOneCellShowOneProgressOutputThatUpdates() {
+        List<Object> seen = new ArrayList<>();
+        long start = System.nanoTime();
+        List<Object> merged = run("""
+                var progress = dev.qprobe.dsl.DefaultProgress.get();
+                for (int run = 1; run <= 15; run++) {
+                    for (int done = 0; done <= 200; done++) {
+                        progress.onProgress("run " + run + " of 15", done, 200);
+                        if (done % 50 == 0) Thread.sleep(10);
+                    }
+                }
+                """, seen);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<String> texts = oneProgressOutput(merged);
+        assertTrue(texts.size() >= 2, "the output is updated: " + texts);
+        // CellProgress updates at most 4 times a second and prints a line at most every 10 s.
+        assertTrue(texts.size() <= 2 + seconds * 4,
+                texts.size() + " outputs in " + seconds + " s: " + texts);
+        assertEquals("step 15: run 15 of 15: 200/200 (100%)", texts.get(texts.size() - 1));
+        long lines = merged.stream().filter(o -> o.toString().startsWith("out:"))
+                .mapToLong(o -> o.toString().lines().count()).sum();
+        assertTrue(lines <= seconds / 10, lines + " progress lines in " + seconds
+                + " s:\n" + merged);
     }
 
     @Test
