@@ -18,7 +18,7 @@ public final class Suggestions {
         String t = typed.trim().toLowerCase(Locale.ROOT);
         for (String name : valid) {
             String n = name.toLowerCase(Locale.ROOT);
-            // A label with settings, "PG(k=8,T=1)", is also near its bare name "PG".
+            // A label with settings, "PG(k=10,T=0.1)", is also near its bare name "PG".
             int d = distance(t, n);
             if (n.contains("(")) {
                 d = Math.min(d, distance(t, n.substring(0, n.indexOf('('))));

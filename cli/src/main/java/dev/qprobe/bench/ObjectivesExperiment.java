@@ -63,7 +63,7 @@ public final class ObjectivesExperiment {
         try (PrintStream log = new PrintStream(Files.newOutputStream(out.resolve("summary.txt")), true, "UTF-8")) {
             Tee p = new Tee(log);
             Task task = switch (taskName) {
-                case "worked-addition" -> Tasks.workedAddition();
+                case "worked-addition" -> WorkedAdditionTask.full();
                 case "arithmetic" -> Tasks.arithmetic();
                 // A quick look: 100 train and 50 test prompts of the same task.
                 case "arithmetic-small" -> dev.qprobe.task.ArithmeticTask.create(100, 50, 1);

@@ -50,7 +50,7 @@ class MainTest {
         Run r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "PG,MSE",
                 "--lr", "1e-2", "--epochs", "40", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=8,T=1)"), r.out());
+        assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=10,T=0.1)"), r.out());
         // The demo's compact summary and charts, not the long table (that stays in results.csv).
         assertTrue(r.out().contains("argmax selection (beta = 0), 95% CI") && r.out().contains("at k = 16, argmax vs base"),
                 r.out());
@@ -63,7 +63,7 @@ class MainTest {
         assertEquals(5 * 4 * 2 + 1 + 5, table.rowCount());
         Probe pg = ProbeFile.read(out.resolve("probes/pg.json"));
         assertEquals(20, pg.dim());
-        assertEquals("PG(k=8,T=1)", pg.provenance().objective());
+        assertEquals("PG(k=10,T=0.1)", pg.provenance().objective());
         assertEquals(npy.toString(), pg.provenance().features());
         assertTrue(pg.provenance().trainer().contains("learningRate=0.01"), pg.provenance().trainer());
         assertTrue(pg.provenance().library().startsWith("qprobe "));
@@ -98,7 +98,7 @@ class MainTest {
         assertTrue(run(concat(data, new String[] {"--objective", "MSE", "--ks", "1,64"})).err()
                 .contains("k = 64 exceeds the 6 candidates"));
 
-        // PG with k_train 8 on prompts of 6 candidates: every prompt is skipped, and that is said, not hidden.
+        // PG with k_train 10 on prompts of 6 candidates: every prompt is skipped, and that is said, not hidden.
         Run pg = run(concat(data, new String[] {"--objective", "MSE,PG", "--k-train", "4", "--out", out.toString()}));
         assertEquals(0, pg.code(), pg.err());
         assertTrue(!pg.out().contains("note"), pg.out());
@@ -110,8 +110,8 @@ class MainTest {
         Run note = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--epochs", "3",
                 "--test-fraction", "0.2", "--seed", "3", "--ks", "1,2", "--out", dir.resolve("o2").toString());
         assertEquals(0, note.code(), note.err());
-        assertTrue(note.out().matches("(?s).*note   PG\\(k=8,T=1\\): \\d of \\d training prompts have fewer than "
-                + "k_train = 8 candidates and are skipped.*"), note.out());
+        assertTrue(note.out().matches("(?s).*note   PG\\(k=10,T=0.1\\): \\d of \\d training prompts have fewer than "
+                + "k_train = 10 candidates and are skipped.*"), note.out());
     }
 
     private static String[] concat(String[]... parts) {

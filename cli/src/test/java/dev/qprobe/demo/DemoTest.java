@@ -25,7 +25,7 @@ class DemoTest {
         } finally {
             System.clearProperty("qprobe.cache");
         }
-        assertTrue(printed.contains("train 400 prompts, test 100 prompts"), printed);
+        assertTrue(printed.contains("train 100 prompts, test 100 prompts"), printed);
         Table table = Table.read().csv(out.resolve("results.csv").toFile());
         Table base = table.where(table.stringColumn("method").isEqualTo("base"));
         double baseRate = base.doubleColumn("reward").get(0);
@@ -54,7 +54,7 @@ class DemoTest {
     @Test
     void syntheticDemoPrintsTheSummaryAndWritesTheResultsTable(@TempDir Path out) throws Exception {
         String printed = runDemo(true, out);
-        for (String expected : List.of("oracle (pass@k)", "base (k = 1)", "PG(k=8,T=1)", "MSE", "CE", "PAIRWISE")) {
+        for (String expected : List.of("oracle (pass@k)", "base (k = 1)", "PG(k=10,T=0.1)", "MSE", "CE", "PAIRWISE")) {
             assertTrue(printed.contains(expected), "missing '" + expected + "' in:\n" + printed);
         }
         Table table = Table.read().csv(out.resolve("results.csv").toFile());

@@ -47,7 +47,7 @@ final class Report {
 
     /**
      * Whether each probe beats the base at the largest k: a heading line, then one line per probe
-     * ("PG(k=8,T=1)      +0.412  beats the base: ...").
+     * ("PG(k=10,T=0.1)      +0.412  beats the base: ...").
      */
     static List<String> verdicts(List<EvaluationResult> results) {
         EvaluationResult first = results.get(0);

@@ -59,8 +59,8 @@ public final class Results {
 
     /**
      * The evaluation labelled {@code method}, as the table's method column has it ("MSE",
-     * "PG(k=8,T=1)"), or named as {@link Objective#parse} reads an objective: "PG" is
-     * {@code Objective.PG}, whose label is "PG(k=8,T=1)".
+     * "PG(k=10,T=0.1)"), or named as {@link Objective#parse} reads an objective: "PG" is
+     * {@code Objective.PG}, whose label is "PG(k=10,T=0.1)".
      *
      * @throws IllegalArgumentException if no evaluation has that label (naming the nearest one)
      */

@@ -28,7 +28,7 @@ import java.util.Objects;
  * @param sampling  how the candidates were drawn; null for features brought in
  * @param features  the feature source: an embedder's id, or where brought-in features came from
  * @param probe     the probe's architecture
- * @param objective the training objective's label, e.g. "PG(k=8,T=1)"
+ * @param objective the training objective's label, e.g. "PG(k=10,T=0.1)"
  * @param trainer   the trainer's settings as {@code TrainerConfig} prints them
  * @param seed      the trainer's seed (initialisation, PG chunks, batch order)
  * @param library   "qprobe VERSION"; null only for {@link #unrecorded()}

@@ -20,7 +20,8 @@ public final class Tasks {
 
     /**
      * Additions of 2- to 4-digit numbers worked column by column, graded by their number of
-     * carries, 400 train and 100 test prompts from seed 1: {@link WorkedAdditionTask#standard()}.
+     * carries, 100 train and 100 test prompts from seed 1: {@link WorkedAdditionTask#standard()}
+     * ({@link WorkedAdditionTask#full()} has 400 train prompts).
      * The built-in model is trained on this task.
      */
     public static WorkedAdditionTask workedAddition() {

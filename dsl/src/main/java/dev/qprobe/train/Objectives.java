@@ -31,7 +31,7 @@ final class Objectives {
                     try {
                         return Objective.pg(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("unknown objective '" + name + "': write PG(k=8,T=1)");
+                        throw new IllegalArgumentException("unknown objective '" + name + "': write PG(k=10,T=0.1)");
                     }
                 }
                 throw new IllegalArgumentException("unknown objective '" + name + "'"

@@ -102,21 +102,21 @@ class BroughtInFeaturesTest {
     void resultsAreFoundByMethodAndSummarisedByK() {
         Results run = QProbe.features("synthetic", SPLIT).probe(Objective.PG, Objective.MSE).select(Beta.of(0, 0.1));
         assertEquals("MSE", run.result("MSE").label());
-        assertEquals("PG(k=8,T=1)", run.result(Objective.PG).label());
-        assertEquals("PG(k=8,T=1)", run.result("PG(k=8,T=1)").label());
+        assertEquals("PG(k=10,T=0.1)", run.result(Objective.PG).label());
+        assertEquals("PG(k=10,T=0.1)", run.result("PG(k=10,T=0.1)").label());
         var missing = assertThrows(IllegalArgumentException.class, () -> run.result(Objective.CE));
         assertTrue(missing.getMessage().contains("no probe labelled 'CE'") && missing.getMessage().contains("MSE"),
                 missing.getMessage());
-        assertEquals("PG(k=8,T=1)", run.result("PG").label(), "an objective's name finds its probe, as Objective.parse reads it");
+        assertEquals("PG(k=10,T=0.1)", run.result("PG").label(), "an objective's name finds its probe, as Objective.parse reads it");
         var noPrefix = assertThrows(IllegalArgumentException.class, () -> run.result("PG(k=8"));
-        assertTrue(noPrefix.getMessage().contains("these results hold [PG(k=8,T=1), MSE]"),
+        assertTrue(noPrefix.getMessage().contains("these results hold [PG(k=10,T=0.1), MSE]"),
                 "no lookup by prefix: " + noPrefix.getMessage());
         var typo = assertThrows(IllegalArgumentException.class, () -> run.result("MSEE"));
         assertTrue(typo.getMessage().contains("did you mean MSE?"), typo.getMessage());
         Results twoPg = QProbe.features("synthetic", SPLIT).probe(Objective.pg(4, 1), Objective.pg(8, 1))
                 .select(Beta.of(0));
         assertEquals("PG(k=4,T=1)", twoPg.result(Objective.pg(4, 1)).label());
-        assertEquals("PG(k=8,T=1)", twoPg.result("PG").label(), "PG is Objective.PG, not whichever PG came first");
+        assertEquals("PG(k=10,T=0.1)", twoPg.result("PG").label(), "PG is Objective.PG, not whichever PG came first");
         assertEquals(java.util.List.of("pg-k4-t1", "pg"), java.util.List.copyOf(twoPg.provenance().keySet()));
         var twice = assertThrows(IllegalArgumentException.class,
                 () -> QProbe.features("synthetic", SPLIT).probe(Objective.MSE, Objective.MSE));
@@ -126,7 +126,7 @@ class BroughtInFeaturesTest {
 
         Table summary = run.summary(0.1);
         assertEquals(java.util.List.of("method", "k = 1", "k = 2", "k = 4", "k = 8", "k = 12"), summary.columnNames());
-        assertEquals(java.util.List.of("PG(k=8,T=1)", "MSE", "oracle (best of k)", "base (mean of pi0)"),
+        assertEquals(java.util.List.of("PG(k=10,T=0.1)", "MSE", "oracle (best of k)", "base (mean of pi0)"),
                 summary.stringColumn("method").asList());
         Estimate mse = run.result("MSE").reward(4, 0.1);
         assertEquals(String.format(java.util.Locale.ROOT, "%.3f [%.3f, %.3f]", mse.value(), mse.low(), mse.high()),

@@ -42,7 +42,7 @@ class QProbeTest {
 
         var chart = run.chart();
         assertEquals(800, chart.image().getWidth());
-        assertTrue(chart.svg().contains("PG(k=8,T=1)"), "the legend names the probes");
+        assertTrue(chart.svg().contains("PG(k=10,T=0.1)"), "the legend names the probes");
         // Save and load: same table, same probes, provenance that says what produced them.
         Results.Saved back = Results.load(run.save(out));
         assertEquals(table.rowCount(), back.table().rowCount());
@@ -54,7 +54,7 @@ class QProbeTest {
         Provenance provenance = back.probes().get("pg").provenance();
         assertEquals(provenance, probes.probe(Objective.PG).provenance(), "the file says all the probe knew");
         assertEquals(SMALL.name(), provenance.task());
-        assertEquals("PG(k=8,T=1)", provenance.objective());
+        assertEquals("PG(k=10,T=0.1)", provenance.objective());
         assertEquals(Models.builtin().id(), provenance.model());
         assertEquals(60, provenance.train().prompts());
         assertEquals(60 * 16, provenance.train().samples());

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WorkedAdditionTaskTest {
-    private static final WorkedAdditionTask TASK = WorkedAdditionTask.standard();
+    private static final WorkedAdditionTask TASK = WorkedAdditionTask.full();
 
     @Test
     void workedCompletionsAddColumnByColumnWithCarries() {
@@ -70,7 +70,10 @@ class WorkedAdditionTaskTest {
         assertEquals(400, TASK.trainPrompts().size());
         assertEquals(TASK.testPrompts(), WorkedAdditionTask.create(25, 100, 1).testPrompts(), "test set does not move with train size");
         assertEquals("worked-addition(train=400,test=100,seed=1)", TASK.name());
-        assertEquals(TASK.name(), Tasks.workedAddition().name());
+        WorkedAdditionTask standard = Tasks.workedAddition();
+        assertEquals("worked-addition(train=100,test=100,seed=1)", standard.name());
+        assertEquals(TASK.testPrompts(), standard.testPrompts());
+        assertEquals(TASK.trainPrompts().subList(0, 100), standard.trainPrompts(), "the full task's first 100");
     }
 
     @Test

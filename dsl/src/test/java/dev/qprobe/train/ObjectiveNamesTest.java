@@ -17,7 +17,7 @@ class ObjectiveNamesTest {
                 Objective.pg(4, 0.5)}) {
             assertEquals(o, Objective.parse(o.name()), o.name());
         }
-        assertEquals("PG(k=8,T=1)", Objective.PG.name());
+        assertEquals("PG(k=10,T=0.1)", Objective.PG.name());
         assertEquals(Objective.PG, Objective.parse("pg"));
         assertEquals("pg", Objective.PG.id());
         assertEquals("pairwise", Objective.PAIRWISE.id());

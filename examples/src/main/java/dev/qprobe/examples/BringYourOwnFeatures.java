@@ -10,7 +10,6 @@ import dev.qprobe.io.SampleSetIO;
 import dev.qprobe.probe.ProbeSpec;
 import dev.qprobe.train.Objective;
 import dev.qprobe.train.Trainer;
-import dev.qprobe.train.TrainerConfig;
 import dev.qprobe.train.TrainingResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +71,7 @@ public final class BringYourOwnFeatures {
         System.out.printf(Locale.ROOT, "data   %s%nsplit  %d train prompts, %d test prompts%n", all,
                 split.train().promptCount(), split.test().promptCount());
 
-        Trainer trainer = new Trainer(TrainerConfig.defaults().withLearningRate(3e-3).withSeed(0));
+        Trainer trainer = new Trainer(dev.qprobe.dsl.Defaults.TRAINING);
         EvaluationGrid grid = EvaluationGrid.defaults().withKs(EvaluationGrid.ksFor(fewestCandidates(split.test())))
                 .withBetas(0, 0.1);
         List<EvaluationResult> results = new ArrayList<>();

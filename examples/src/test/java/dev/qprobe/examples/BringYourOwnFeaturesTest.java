@@ -58,7 +58,7 @@ class BringYourOwnFeaturesTest {
                 "--features", features.toString(), "--samples", samples.toString()}));
 
         assertTrue(printed.contains("split  18 train prompts, 6 test prompts"), printed);
-        assertTrue(printed.contains("PG(k=8,T=1) picks one of 8 with reward"), "k up to the 8 candidates\n"
+        assertTrue(printed.contains("PG(k=10,T=0.1) picks one of 8 with reward"), "k up to the 8 candidates\n"
                 + printed);
         assertTrue(printed.contains("MSE picks one of 8"), printed);
         assertTrue(!printed.contains("wrote"), "given files are used, not made up");

@@ -18,7 +18,7 @@ class QuickStartTest {
                 "--train", "12", "--test", "6", "--k", "8", "--cache", cache.toString(), "--out", out.toString()}));
 
         assertTrue(printed.startsWith("Results[6 test prompts"), printed);
-        for (String row : new String[] {"PG(k=8,T=1)", "MSE", "base", "oracle"}) {
+        for (String row : new String[] {"PG(k=10,T=0.1)", "MSE", "base", "oracle"}) {
             assertTrue(printed.contains(" " + row + "  |"), "the table has " + row + " rows:\n" + printed);
         }
         // The saved table is the printed one: 2 probes x k 1, 2, 4, 8 x beta 0, 0.1, the base, 4 oracle rows.

@@ -29,7 +29,7 @@ class SaveProbeAndRerankTest {
         var saved = ProbeFile.read(file);
         assertEquals(96, saved.dim(), "the built-in model's hidden state");
         assertTrue(saved.provenance().features().contains("hidden(layer=-1"), saved.provenance().toString());
-        assertEquals("PG(k=8,T=1)", saved.provenance().objective());
+        assertEquals("PG(k=10,T=0.1)", saved.provenance().objective());
         assertEquals(12, saved.provenance().train().prompts());
         assertTrue(printed.contains("scores the test features as the trained probe did: true"), printed);
 

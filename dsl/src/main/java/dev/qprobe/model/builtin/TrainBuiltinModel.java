@@ -42,7 +42,7 @@ public final class TrainBuiltinModel {
         Path root = Path.of(System.getProperty("qprobe.root", "."));
         Path out = args.length > 0 ? Path.of(args[0]) : root.resolve("dsl/src/main/resources" + BuiltinModel.RESOURCE);
         ArithmeticTask arithmetic = ArithmeticTask.standard();
-        WorkedAdditionTask worked = WorkedAdditionTask.standard();
+        WorkedAdditionTask worked = WorkedAdditionTask.full();
         Set<String> exclude = new HashSet<>();
         arithmetic.trainPrompts().forEach(p -> exclude.add(p.text()));
         arithmetic.testPrompts().forEach(p -> exclude.add(p.text()));
