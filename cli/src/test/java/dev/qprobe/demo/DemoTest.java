@@ -31,7 +31,8 @@ class DemoTest {
         double baseRate = base.doubleColumn("reward").get(0);
         assertTrue(baseRate > 0.15 && baseRate < 0.6, "the task leaves a probe room: base " + baseRate);
         Table oracle = table.where(table.stringColumn("method").isEqualTo("oracle").and(table.intColumn("k").isEqualTo(48)));
-        assertTrue(oracle.doubleColumn("reward").get(0) > 0.95, "best-of-48 almost always holds a right answer");
+        double oracle48 = oracle.doubleColumn("reward").get(0);
+        assertTrue(oracle48 > 0.6 && oracle48 < 0.95, "best-of-48 usually holds a right answer, not always: " + oracle48);
         Table pg = table.where(table.stringColumn("method").startsWith("PG")
                 .and(table.intColumn("k").isEqualTo(48)).and(table.doubleColumn("beta").isEqualTo(0)));
         assertTrue(java.nio.file.Files.size(out.resolve("reward-vs-k.png")) > 1000, "the chart is written");
