@@ -54,7 +54,7 @@ class BrowserCheckTest {
     static final Path CHECK_LOG = SCREENSHOT.resolveSibling("check.log");
     static final Path NOTEBOOK = Path.of("../notebooks/01-quick-start.ipynb");
     static final String FIXTURE = "/browser-check/quick-start-fixture.ipynb";
-    /** How long the notebook may take to run, the kernel's start included (the real quick start samples 500 prompts x 48). */
+    /** How long the notebook may take to run, the kernel's start included (the real quick start samples 200 prompts x 200). */
     static final int NOTEBOOK_TIMEOUT_S = 900;
     static final Duration SERVER_START = Duration.ofSeconds(90);
 
