@@ -113,7 +113,7 @@ class BroughtInFeaturesTest {
                 "no lookup by prefix: " + noPrefix.getMessage());
         var typo = assertThrows(IllegalArgumentException.class, () -> run.result("MSEE"));
         assertTrue(typo.getMessage().contains("did you mean MSE?"), typo.getMessage());
-        Results twoPg = QProbe.features("synthetic", SPLIT).probe(Objective.pg(4, 1), Objective.pg(8, 1))
+        Results twoPg = QProbe.features("synthetic", SPLIT).probe(Objective.pg(4, 1), Objective.PG)
                 .select(Beta.of(0));
         assertEquals("PG(k=4,T=1)", twoPg.result(Objective.pg(4, 1)).label());
         assertEquals("PG(k=10,T=0.1)", twoPg.result("PG").label(), "PG is Objective.PG, not whichever PG came first");

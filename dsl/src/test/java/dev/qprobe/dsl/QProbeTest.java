@@ -80,12 +80,14 @@ class QProbeTest {
 
     @Test
     void pairwiseProbeLearnsFromPreferencePairsAndIsScoredByTheHiddenReward(@TempDir Path cache) {
-        PreferenceTask preferences = PreferenceTask.arithmetic(SMALL, 0.1);
+        // A rater who prefers the right worked addition, as sigmoid((r(a) - r(b)) / 0.1).
+        dev.qprobe.task.WorkedAdditionTask worked = dev.qprobe.task.WorkedAdditionTask.create(60, 30, 1);
+        PreferenceTask preferences = dev.qprobe.task.Tasks.preference(worked, worked::reward, 0.1);
         Features features = QProbe.task(preferences).cache(cache).sample(16, 0.8).embed(Embed.hidden(-1));
         assertTrue(features.train().pairs().size() >= 60 * 16, "2k pairs per prompt: " + features.train());
         Results run = features.probe(Objective.PAIRWISE).select(Beta.of(0));
         var pairwise = run.results().get(0);
-        // The hidden reward (right answer, plus 0.1 for shown work) is what selection is scored on.
+        // The hidden reward (the right answer) is what selection is scored on.
         assertTrue(pairwise.reward(16, 0).value() > pairwise.base().value() + 0.2, run.toString());
     }
 
