@@ -51,7 +51,7 @@ class HelpTest {
         assertFalse(top.contains("..."), "nothing truncated:\n" + top);
         String train = out("train", "--help");
         for (String expected : List.of("--epochs", "passes over the training prompts", "--seed", "--out",
-                "--probe 'mlp(16)'", "default: 0.003", "--pg-temperature")) {
+                "--probe 'mlp(16)'", "default: 0.01", "--pg-temperature")) {
             assertTrue(train.contains(expected), "missing " + expected + " in\n" + train);
         }
         assertTrue(out("bench", "probe", "--help").contains("memory bandwidth"));

@@ -120,7 +120,7 @@ class MainTest {
 
     @Test
     void trainOnTheDjlBackendTrainsEveryObjective(@TempDir Path dir) throws Exception {
-        SampleSet set = SyntheticSamples.generate(24, 8, 10, 0.3, 5);
+        SampleSet set = SyntheticSamples.generate(24, 10, 10, 0.3, 5);  // PG's k_train is 10
         Path npy = dir.resolve("features.npy");
         Path csv = dir.resolve("samples.csv");
         SampleSetIO.save(set, npy, csv);
