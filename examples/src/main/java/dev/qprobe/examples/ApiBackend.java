@@ -27,7 +27,7 @@ import java.util.function.Function;
  * <p>Run it against a server, e.g. vLLM on port 8000:
  * <pre>
  * examples/run ApiBackend --base-url http://localhost:8000/v1 --model Qwen/Qwen2.5-0.5B \
- *     --embedding-model BAAI/bge-small-en-v1.5 --train 100 --test 50 --k 8
+ *     --embedding-model BAAI/bge-small-en-v1.5 --train 100 --test 50 --k 16
  * QPROBE_OPENAI_BASE_URL=https://api.openai.com/v1 QPROBE_OPENAI_MODEL=gpt-3.5-turbo-instruct \
  *     QPROBE_OPENAI_EMBEDDING_MODEL=text-embedding-3-small OPENAI_API_KEY=... examples/run ApiBackend
  * </pre>
@@ -77,7 +77,7 @@ public final class ApiBackend {
         if (options.has("cache")) {
             experiment = experiment.cache(options.path("cache"));
         }
-        Samples samples = experiment.sample(options.count("k", 8), 0.8);
+        Samples samples = experiment.sample(options.count("k", 16), 0.8);
         System.out.println(samples);
         Prompt first = experiment.task().trainPrompts().get(0);
         System.out.printf(Locale.ROOT, "e.g. %s -> \"%s\" (reward %.0f)%n", first.text(),

@@ -21,7 +21,7 @@ import java.util.Set;
  * <p>Run it from the repository root ({@code examples/run} builds on first use):
  * <pre>
  * examples/run QuickStart
- * examples/run QuickStart --train 100 --test 50 --k 8 --out quick-start-out
+ * examples/run QuickStart --train 100 --test 50 --k 16 --out quick-start-out
  * </pre>
  * Options: {@code --train N} and {@code --test N} prompts (default 100 and 50), {@code --k K}
  * samples per prompt (at least 8, the PG probe's training chunk; default 16), {@code --cache DIR} for samples and features (default

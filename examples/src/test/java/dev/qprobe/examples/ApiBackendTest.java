@@ -13,20 +13,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ApiBackendTest {
-    private static final Pattern ARGMAX = Pattern.compile("base ([0-9.]+), oracle@8 [0-9.]+; PG\\(k=8,T=1\\) argmax@8 ([0-9.]+)");
+    private static final Pattern ARGMAX = Pattern.compile("base ([0-9.]+), oracle@12 [0-9.]+; PG\\(k=10,T=0.1\\) argmax@12 ([0-9.]+)");
 
     @Test
     void samplesAndEmbedsThroughTheEndpointAndTheProbeLearnsWhichAnswersToTrust(@TempDir Path cache) throws Exception {
         try (ArithmeticServer server = new ArithmeticServer()) {
             String printed = Console.output(() -> ApiBackend.main(new String[] {
                     "--base-url", server.baseUrl(), "--model", "tiny-math", "--embedding-model", "tiny-embed",
-                    "--train", "16", "--test", "8", "--k", "8", "--cache", cache.toString()}));
+                    "--train", "16", "--test", "8", "--k", "12", "--cache", cache.toString()}));
 
             var completions = server.requests.stream().filter(r -> r.path().equals("/v1/completions")).toList();
-            assertEquals(16 + 8, completions.size(), "one request per prompt (k = 8 fits in one)");
+            assertEquals(16 + 8, completions.size(), "one request per prompt (k = 12 fits in one)");
             for (var r : completions) {
                 assertEquals("tiny-math", r.body().path("model").asText());
-                assertEquals(8, r.body().path("n").asInt());
+                assertEquals(12, r.body().path("n").asInt());
                 assertTrue(r.body().path("prompt").asText().matches("[0-9]+\\+[0-9]+="), r.body().toString());
                 assertEquals("\n", r.body().path("stop").get(0).asText());
             }
@@ -49,7 +49,7 @@ class ApiBackendTest {
             Map<String, String> env = Map.of("QPROBE_OPENAI_BASE_URL", server.baseUrl(), "QPROBE_OPENAI_MODEL", "tiny-math",
                     "QPROBE_OPENAI_EMBEDDING_MODEL", "tiny-embed", "OPENAI_API_KEY", "sk-test-123");
             String printed = Console.output(() -> ApiBackend.run(new String[] {
-                    "--train", "4", "--test", "2", "--k", "8", "--cache", cache.toString()}, env::get));
+                    "--train", "4", "--test", "2", "--k", "12", "--cache", cache.toString()}, env::get));
 
             assertTrue(printed.contains("Results[2 test prompts"), printed);
             assertTrue(!server.requests.isEmpty());

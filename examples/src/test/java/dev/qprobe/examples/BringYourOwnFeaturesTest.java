@@ -24,20 +24,20 @@ class BringYourOwnFeaturesTest {
     @Test
     void withoutFilesItWritesMadeUpOnesAndTheProbesBeatARandomPick(@TempDir Path work) throws Exception {
         String printed = Console.output(() -> BringYourOwnFeatures.main(new String[] {
-                "--work", work.toString(), "--prompts", "40", "--candidates", "8", "--dim", "8"}));
+                "--work", work.toString(), "--prompts", "40", "--candidates", "12", "--dim", "8"}));
 
         // The files are what a Python pipeline would hand over: a float32 array and one CSV row per candidate.
-        assertEquals(40 * 8, Npy.read(work.resolve("features.npy")).rows());
+        assertEquals(40 * 12, Npy.read(work.resolve("features.npy")).rows());
         List<String> csv = Files.readAllLines(work.resolve("samples.csv"));
         assertEquals("prompt_id,reward", csv.get(0));
-        assertEquals(1 + 40 * 8, csv.size());
+        assertEquals(1 + 40 * 12, csv.size());
         assertTrue(printed.contains("split  30 train prompts, 10 test prompts"), printed);
 
         Matcher m = SUMMARY.matcher(printed);
         int probes = 0;
         while (m.find()) {
             probes++;
-            assertEquals("8", m.group(2));
+            assertEquals("12", m.group(2));
             double picked = Double.parseDouble(m.group(3));
             double random = Double.parseDouble(m.group(4));
             double best = Double.parseDouble(m.group(5));
@@ -49,7 +49,7 @@ class BringYourOwnFeaturesTest {
 
     @Test
     void trainsOnFilesGivenAsArguments(@TempDir Path dir) throws Exception {
-        SampleSet set = SyntheticSamples.generate(24, 8, 5, 0.1, 3);
+        SampleSet set = SyntheticSamples.generate(24, 12, 5, 0.1, 3);
         Path features = dir.resolve("feats.npy");
         Path samples = dir.resolve("samples.jsonl");
         SampleSetIO.save(set, features, samples);
@@ -58,9 +58,9 @@ class BringYourOwnFeaturesTest {
                 "--features", features.toString(), "--samples", samples.toString()}));
 
         assertTrue(printed.contains("split  18 train prompts, 6 test prompts"), printed);
-        assertTrue(printed.contains("PG(k=10,T=0.1) picks one of 8 with reward"), "k up to the 8 candidates\n"
+        assertTrue(printed.contains("PG(k=10,T=0.1) picks one of 12 with reward"), "k up to the 12 candidates\n"
                 + printed);
-        assertTrue(printed.contains("MSE picks one of 8"), printed);
+        assertTrue(printed.contains("MSE picks one of 12"), printed);
         assertTrue(!printed.contains("wrote"), "given files are used, not made up");
     }
 

@@ -15,15 +15,15 @@ class QuickStartTest {
     @Test
     void runsTheChainOnTheBuiltinModelAndPrintsTheTable(@TempDir Path cache, @TempDir Path out) throws Exception {
         String printed = Console.output(() -> QuickStart.main(new String[] {
-                "--train", "12", "--test", "6", "--k", "8", "--cache", cache.toString(), "--out", out.toString()}));
+                "--train", "12", "--test", "6", "--k", "12", "--cache", cache.toString(), "--out", out.toString()}));
 
         assertTrue(printed.startsWith("Results[6 test prompts"), printed);
         for (String row : new String[] {"PG(k=10,T=0.1)", "MSE", "base", "oracle"}) {
             assertTrue(printed.contains(" " + row + "  |"), "the table has " + row + " rows:\n" + printed);
         }
-        // The saved table is the printed one: 2 probes x k 1, 2, 4, 8 x beta 0, 0.1, the base, 4 oracle rows.
+        // The saved table is the printed one: 2 probes x k 1, 2, 4, 8, 12 x beta 0, 0.1, the base, 5 oracle rows.
         Table table = Table.read().csv(out.resolve("results.csv").toFile());
-        assertEquals(2 * 4 * 2 + 1 + 4, table.rowCount());
+        assertEquals(2 * 5 * 2 + 1 + 5, table.rowCount());
         for (int i = 0; i < table.rowCount(); i++) {
             double reward = table.numberColumn("reward").getDouble(i);
             assertTrue(reward >= 0 && reward <= 1, "a 0/1 reward averages in [0, 1]: " + reward);

@@ -17,13 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SaveProbeAndRerankTest {
     private static final Pattern RERANK = Pattern.compile(
-            "rerank ([0-9]+)\\+([0-9]+)= +-> \"([^\"]*)\" +reward ([01]) \\((\\d+) of 8 candidates right\\)");
+            "rerank ([0-9]+)\\+([0-9]+)= +-> \"([^\"]*)\" +reward ([01]) \\((\\d+) of 12 candidates right\\)");
 
     @Test
     void savesLoadsAndReranksFreshCompletionsOfUnseenPrompts(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("probe.json");
         String printed = Console.output(() -> SaveProbeAndRerank.main(new String[] {
-                "--train", "12", "--k", "8", "--new", "3", "--probe-file", file.toString(),
+                "--train", "12", "--k", "12", "--new", "3", "--probe-file", file.toString(),
                 "--cache", dir.resolve("cache").toString()}));
 
         var saved = ProbeFile.read(file);
