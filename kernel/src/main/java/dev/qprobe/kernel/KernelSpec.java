@@ -32,6 +32,14 @@ public final class KernelSpec {
     /** The kernelspec name the installer uses unless told otherwise. */
     public static final String DEFAULT_NAME = "qprobe";
 
+    static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+    /**
+     * The kernel's JVM compiles cells (javac) and relays messages; cells run in the engine's JVM.
+     * Its start is what a notebook's first cell waits for, and C2 compiling javac's hot methods
+     * then took a third of its CPU time on 2 cores; C1's code is fast enough for a cell's compile.
+     */
+    static final String CLIENT_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
+
     private KernelSpec() {
     }
 
@@ -98,7 +106,7 @@ public final class KernelSpec {
         Map<String, Object> spec = new LinkedHashMap<>();
         boolean shell = !System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
         spec.put("argv", classArchive ? argv(java, classPath, dir.resolve(ClassArchive.FILE_NAME), shell)
-                : List.of(java, "--add-modules=jdk.incubator.vector", "-cp", classPath, KernelMain.class.getName(),
+                : List.of(java, VECTOR_MODULE, CLIENT_COMPILER_ONLY, "-cp", classPath, KernelMain.class.getName(),
                         "{connection_file}"));
         spec.put("display_name", displayName(name));
         spec.put("language", "java");
@@ -127,7 +135,7 @@ public final class KernelSpec {
      * JVM starts without it; its engine still maps it ({@link KernelMain} checks it first).
      */
     static List<String> argv(String java, String classPath, Path archive, boolean shell) {
-        List<String> jvm = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector",
+        List<String> jvm = new ArrayList<>(List.of(VECTOR_MODULE, CLIENT_COMPILER_ONLY,
                 "-D" + KernelMain.ARCHIVE_PROPERTY + "=" + archive, "-cp", classPath, KernelMain.class.getName()));
         if (!shell) {
             List<String> argv = new ArrayList<>(List.of(java));

@@ -30,7 +30,8 @@ class KernelSpecTest {
         assertEquals(kernels.resolve("qprobe"), dir);
         JsonObject spec = JsonParser.parseString(Files.readString(dir.resolve("kernel.json"))).getAsJsonObject();
         List<String> argv = spec.getAsJsonArray("argv").asList().stream().map(e -> e.getAsString()).toList();
-        assertEquals(List.of("/opt/jdk/bin/java", "--add-modules=jdk.incubator.vector", "-cp", "/a.jar:/b.jar",
+        assertEquals(List.of("/opt/jdk/bin/java", "--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
+                "-cp", "/a.jar:/b.jar",
                 "dev.qprobe.kernel.KernelMain", "{connection_file}"), argv);
         assertEquals("Java (Q-probe)", spec.get("display_name").getAsString());
         assertEquals("java", spec.get("language").getAsString());
@@ -56,7 +57,7 @@ class KernelSpecTest {
         List<String> argv = spec.getAsJsonArray("argv").asList().stream()
                 .map(e -> e.getAsString().replace("{connection_file}", "/run/kernel-1.json")).toList();
         Path archive = dir.resolve(ClassArchive.FILE_NAME);
-        List<String> plain = List.of("--add-modules=jdk.incubator.vector",
+        List<String> plain = List.of("--add-modules=jdk.incubator.vector", "-XX:TieredStopAtLevel=1",
                 "-D" + KernelMain.ARCHIVE_PROPERTY + "=" + archive, "-cp", "/a.jar", "dev.qprobe.kernel.KernelMain",
                 "/run/kernel-1.json");
         List<String> mapped = new ArrayList<>(ClassArchive.useOptions(archive));

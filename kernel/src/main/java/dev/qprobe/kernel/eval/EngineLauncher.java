@@ -51,13 +51,14 @@ record EngineLauncher(List<String> classPath, List<String> imports, List<String>
                 "-D" + OutputChannel.TOKEN_PROPERTY + "=" + outputToken));
         remote.addAll(archiveOptions.get());
         remote.addAll(vmOptions);
+        BackgroundLaunch engine = new BackgroundLaunch(new JdiExecutionControlProvider());
         JShell shell = JShell.builder()
                 .in(InputStream.nullInputStream()) // System.in is EngineStdin's, installed below
                 .out(new PrintStream(out, true, UTF_8))
                 .err(new PrintStream(err, true, UTF_8))
                 .remoteVMOptions(remote.toArray(String[]::new))
                 // JShell's own engine, on a loopback socket, with our agent that does not stall on delayed ACKs.
-                .executionEngine(new JdiExecutionControlProvider(),
+                .executionEngine(engine,
                         Map.of("remoteAgent", EngineAgent.class.getName(), "hostname", "localhost"))
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
@@ -66,8 +67,9 @@ record EngineLauncher(List<String> classPath, List<String> imports, List<String>
             // Not the compiler option --class-path: that would hide what addToClasspath adds later.
             shell.addToClasspath(path);
             for (String i : imports) {
-                startUpSnippet(shell, "import " + i + ";");
+                startUpSnippet(shell, "import " + i + ";"); // compiled here while the engine's JVM boots
             }
+            engine.awaitLaunch();
             added.forEach(shell::addToClasspath);
             for (String snippet : startup) {
                 startUpSnippet(shell, snippet);
