@@ -1,6 +1,7 @@
 package dev.qprobe.cli;
 
 import dev.qprobe.kernel.KernelSpec;
+import dev.qprobe.kernel.cds.ClassArchive;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,12 +51,19 @@ final class KernelCommand implements Runnable {
         @Mixin
         Target target;
 
+        @Option(names = "--no-class-archive", description = "no class-data archive: by default one is made here "
+                + "(~10-40 s) and the kernel maps it, so that its first cell comes sooner")
+        boolean noClassArchive;
+
         @Override
         public Integer call() throws IOException {
             String name = target.name;
-            Path dir = KernelSpec.install(target.kernelsDir(), name);
+            Path dir = KernelSpec.install(target.kernelsDir(), name, !noClassArchive);
             String display = KernelSpec.displayName(name);
             System.out.println("installed kernel \"" + display + "\" (" + name + ") in " + dir);
+            if (!noClassArchive) {
+                makeClassArchive(ClassArchive.forThisJvm(dir.resolve(ClassArchive.FILE_NAME)));
+            }
             if (target.location != null && target.location.prefix != null) {
                 // Jupyter looks in a prefix's share/jupyter only for its own environment's prefix.
                 Path data = target.location.prefix.toAbsolutePath().normalize().resolve("share/jupyter");
@@ -65,6 +73,21 @@ final class KernelCommand implements Runnable {
             System.out.println("start it with: jupyter notebook (pick \"" + display
                     + "\") or jupyter console --kernel " + name);
             return 0;
+        }
+
+        /** The kernel works without the archive, so a failure here is a note, not an error. */
+        private static void makeClassArchive(ClassArchive archive) {
+            long start = System.nanoTime();
+            try {
+                if (archive.make()) {
+                    System.out.printf("made the class archive %s (%.0f MB, %.1f s)%n", archive.file(),
+                            java.nio.file.Files.size(archive.file()) / 1e6, (System.nanoTime() - start) / 1e9);
+                } else {
+                    System.out.println("another process is making the class archive " + archive.file());
+                }
+            } catch (IOException e) {
+                System.out.println("note: no class archive (the kernel starts without one): " + e.getMessage());
+            }
         }
     }
 

@@ -19,7 +19,8 @@ class KernelCommandTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         int code;
         try {
-            code = Main.run(new String[] {"kernel", "install", "--prefix", prefix.toString(), "--name", "gpu-box"});
+            code = Main.run(new String[] {"kernel", "install", "--prefix", prefix.toString(), "--name", "gpu-box",
+                "--no-class-archive"});
         } finally {
             System.setOut(saved);
         }

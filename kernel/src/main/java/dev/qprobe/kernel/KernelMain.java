@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.qprobe.kernel.cds.ClassArchive;
 import dev.qprobe.kernel.eval.JShellEvaluator;
 import dev.qprobe.kernel.eval.OutputLimit;
 import dev.qprobe.kernel.protocol.GuardedConnection;
@@ -22,6 +23,10 @@ import org.dflib.jjava.jupyter.kernel.KernelConnectionProperties;
  * ends. Exits with status 2 if the connection file is missing or malformed.
  */
 public final class KernelMain {
+    /** The system property naming the class archive ({@link ClassArchive}) the kernel and its engine map. */
+    public static final String ARCHIVE_PROPERTY = "qprobe.kernel.classArchive";
+    /** How long after the engine's start a stale class archive is made anew. */
+    private static final long REMAKE_DELAY_MILLIS = 20_000;
     private static final List<String> PORTS = List.of("shell_port", "iopub_port", "stdin_port", "control_port",
             "hb_port");
 
@@ -69,7 +74,15 @@ public final class KernelMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> limit.deleteFiles(), "qprobe-output-cleanup"));
         exitWithParent();
         try {
-            JShellEvaluator evaluator = JShellEvaluator.withDsl();
+            String archivePath = System.getProperty(ARCHIVE_PROPERTY);
+            JShellEvaluator evaluator;
+            if (archivePath == null) {
+                evaluator = JShellEvaluator.withDsl();
+            } else {
+                ClassArchive archive = ClassArchive.forThisJvm(Path.of(archivePath));
+                evaluator = JShellEvaluator.withDsl(archive);
+                remakeIfStale(archive, evaluator);
+            }
             evaluator.limitOutput(limit);
             run(properties, evaluator);
         } catch (GeneralSecurityException e) {
@@ -77,6 +90,31 @@ public final class KernelMain {
             System.exit(2);
         }
         System.exit(0);
+    }
+
+    /**
+     * Makes the class archive anew, in the background once the engine has started and warmed up,
+     * if it is missing or was made for another class path or JVM (a rebuilt jar); the next start
+     * maps it. A failure (an unwritable kernelspec, say) is one line in the kernel's log.
+     */
+    private static void remakeIfStale(ClassArchive archive, JShellEvaluator evaluator) {
+        Thread thread = new Thread(() -> {
+            try {
+                evaluator.awaitStart();
+                Thread.sleep(REMAKE_DELAY_MILLIS); // the first cells come first
+                if (!archive.usable() && archive.make()) {
+                    System.err.println("qprobe kernel: made the class archive " + archive.file()
+                            + "; kernels started from now on map it");
+                }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("qprobe kernel: could not make the class archive " + archive.file() + ": " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "qprobe-class-archive");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.qprobe.kernel;
 
 import com.google.gson.GsonBuilder;
+import dev.qprobe.kernel.cds.ClassArchive;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -11,9 +12,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -28,6 +31,14 @@ public final class KernelSpec {
 
     /** The kernelspec name the installer uses unless told otherwise. */
     public static final String DEFAULT_NAME = "qprobe";
+
+    static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+    /**
+     * The kernel's JVM compiles cells (javac) and relays messages; cells run in the engine's JVM.
+     * Its start is what a notebook's first cell waits for, and C2 compiling javac's hot methods
+     * then took a third of its CPU time on 2 cores; C1's code is fast enough for a cell's compile.
+     */
+    static final String CLIENT_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
 
     private KernelSpec() {
     }
@@ -47,7 +58,7 @@ public final class KernelSpec {
         if (dataDir != null && !dataDir.isBlank()) {
             return Path.of(dataDir, "kernels");
         }
-        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        String os = osName.toLowerCase(Locale.ROOT);
         if (os.startsWith("mac")) {
             return home.resolve("Library/Jupyter/kernels");
         }
@@ -68,25 +79,35 @@ public final class KernelSpec {
      * Writes the kernelspec {@code kernelsDir/name}, replacing one that is there. The kernel
      * starts with this JVM's {@code java} and class path.
      *
-     * @param kernelsDir a Jupyter kernels directory, e.g. {@code ~/.local/share/jupyter/kernels}
-     * @param name       the kernelspec's name, a directory name
+     * @param kernelsDir   a Jupyter kernels directory, e.g. {@code ~/.local/share/jupyter/kernels}
+     * @param name         the kernelspec's name, a directory name
+     * @param classArchive whether the kernel maps a class archive, see {@link #install(Path, String, String,
+     *                     String, boolean)}
      * @return the kernelspec directory
      */
-    public static Path install(Path kernelsDir, String name) throws IOException {
+    public static Path install(Path kernelsDir, String name, boolean classArchive) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return install(kernelsDir, name, java, System.getProperty("java.class.path"));
+        return install(kernelsDir, name, java, System.getProperty("java.class.path"), classArchive);
     }
 
     /**
      * Writes the kernelspec {@code kernelsDir/name} for a given {@code java} and class path.
      *
+     * @param classArchive whether the kernel and its engine map the kernelspec's class archive,
+     *                     {@link ClassArchive#FILE_NAME} in its directory, when it is usable, and
+     *                     make it anew in the background when it is not; {@code qprobe kernel
+     *                     install} makes it at once ({@link ClassArchive#make})
      * @return the kernelspec directory
      */
-    public static Path install(Path kernelsDir, String name, String java, String classPath) throws IOException {
-        Path dir = kernelsDir.resolve(checkName(name));
+    public static Path install(Path kernelsDir, String name, String java, String classPath, boolean classArchive)
+            throws IOException {
+        Path dir = kernelsDir.resolve(checkName(name)).toAbsolutePath().normalize();
         Files.createDirectories(dir);
         Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("argv", argv(java, classPath));
+        boolean shell = !System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("windows");
+        spec.put("argv", classArchive ? argv(java, classPath, dir.resolve(ClassArchive.FILE_NAME), shell)
+                : List.of(java, VECTOR_MODULE, CLIENT_COMPILER_ONLY, "-cp", classPath, KernelMain.class.getName(),
+                        "{connection_file}"));
         spec.put("display_name", displayName(name));
         spec.put("language", "java");
         // A SIGINT would end the JVM; as a message it stops just the cell.
@@ -106,10 +127,40 @@ public final class KernelSpec {
         return name.equals(DEFAULT_NAME) ? DISPLAY_NAME : "Java (Q-probe, " + name + ")";
     }
 
-    /** The command line of the kernel; Jupyter puts the connection file's path for {@code {connection_file}}. */
-    static List<String> argv(String java, String classPath) {
-        return List.of(java, "--add-modules=jdk.incubator.vector", "-cp", classPath, KernelMain.class.getName(),
-                "{connection_file}");
+    /**
+     * The command line of the kernel; Jupyter puts the connection file's path for {@code
+     * {connection_file}}. With {@code shell}, a POSIX shell starts the JVM, with the class archive
+     * when its size is the one its stamp records: JDK 17 falls back by itself from an archive that
+     * is stale or from another JDK, but crashes on one cut short. Without (Windows), the kernel's
+     * JVM starts without it; its engine still maps it ({@link KernelMain} checks it first).
+     */
+    static List<String> argv(String java, String classPath, Path archive, boolean shell) {
+        List<String> jvm = new ArrayList<>(List.of(VECTOR_MODULE, CLIENT_COMPILER_ONLY,
+                "-D" + KernelMain.ARCHIVE_PROPERTY + "=" + archive, "-cp", classPath, KernelMain.class.getName()));
+        if (!shell) {
+            List<String> argv = new ArrayList<>(List.of(java));
+            argv.addAll(jvm);
+            argv.add("{connection_file}");
+            return argv;
+        }
+        String script = "c=\"$1\"; set --\n"
+                + "a=" + quote(archive.toString()) + "\n"
+                + "s=$(sed -n 's/^size=//p' \"$a.stamp\" 2>/dev/null)\n"
+                + "if [ -n \"$s\" ] && [ \"$(wc -c < \"$a\" 2>/dev/null | tr -d ' ')\" = \"$s\" ]; then set --"
+                + words(ClassArchive.useOptions(archive)) + "; fi\n"
+                + "exec " + quote(java) + " \"$@\"" + words(jvm) + " \"$c\"\n";
+        return List.of("/bin/sh", "-c", script, "qprobe-kernel", "{connection_file}");
+    }
+
+    private static String words(List<String> words) {
+        StringBuilder out = new StringBuilder();
+        words.forEach(w -> out.append(' ').append(quote(w)));
+        return out.toString();
+    }
+
+    /** {@code text} as one word for a POSIX shell. */
+    private static String quote(String text) {
+        return "'" + text.replace("'", "'\\''") + "'";
     }
 
     /**

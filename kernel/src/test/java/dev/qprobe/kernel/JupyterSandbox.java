@@ -43,7 +43,8 @@ final class JupyterSandbox {
     static JupyterSandbox install(Path root) throws IOException {
         Path prefix = root.resolve("prefix");
         String name = "qprobe-test-" + UUID.randomUUID().toString().substring(0, 8);
-        KernelSpec.install(KernelSpec.prefixKernelsDir(prefix), name);
+        // No class archive: the test class path has class directories, which an archive cannot hold.
+        KernelSpec.install(KernelSpec.prefixKernelsDir(prefix), name, false);
         return new JupyterSandbox(root, name);
     }
 

@@ -2,11 +2,11 @@ package dev.qprobe.kernel.engine;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
+import com.google.gson.reflect.TypeToken;
 import java.util.LinkedHashMap;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -34,12 +34,19 @@ import java.util.function.Consumer;
  * file it was pointed to, and there are no temporary files to clean up after an interrupted
  * cell. The JSON is written with every non-ASCII character escaped, so the line is ASCII
  * whatever the engine's charset, and it holds no raw line break.
+ *
+ * <p>Why Gson: the kernel speaks Jupyter's protocol with it, so it is loaded there anyway, and
+ * it starts in a fraction of the classes a Jackson mapper needs: both JVMs read or write an
+ * event for the first cell's value, so this is on the way to the first result.
  */
 public final class OutputChannel {
     /** The system property of the engine's JVM that holds the token; absent outside a kernel. */
     public static final String TOKEN_PROPERTY = "qprobe.output.token";
     private static final char MARK = '\u001e';
-    private static final JsonMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+    /** Numbers come back as Long where they are whole, as they were written (Gson's default makes every number a Double). */
+    private static final Gson JSON = new GsonBuilder().disableHtmlEscaping()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private OutputChannel() {
     }
@@ -55,11 +62,31 @@ public final class OutputChannel {
 
     /** The marked line for {@code event}, as the engine writes it. */
     static byte[] line(String token, OutputEvent event) {
-        try {
-            return (prefix(token) + JSON.writeValueAsString(event.toJson()) + "\n").getBytes(US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + event.getClass().getSimpleName() + " as JSON", e);
+        return (prefix(token) + asciiOnly(JSON.toJson(event.toJson())) + "\n").getBytes(US_ASCII);
+    }
+
+    /**
+     * {@code json} with every character outside ASCII written as a backslash-u escape. JSON's own
+     * syntax is ASCII, so such characters only occur inside strings, where the escape means the
+     * same character; control characters (line breaks, RS) the writer escaped already.
+     */
+    private static String asciiOnly(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 128) {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            out.append('\\').append('u').append(HEX[c >> 12]).append(HEX[(c >> 8) & 15]).append(HEX[(c >> 4) & 15])
+                    .append(HEX[c & 15]);
         }
+        return out == null ? json : out.toString();
     }
 
     /**
@@ -145,8 +172,12 @@ public final class OutputChannel {
         private void deliver(String json) {
             OutputEvent event;
             try {
-                event = OutputEvent.fromJson(JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { }));
-            } catch (IOException | IllegalArgumentException e) {
+                LinkedHashMap<String, Object> map = JSON.fromJson(json, new TypeToken<LinkedHashMap<String, Object>>() { });
+                if (map == null) {
+                    throw new IllegalArgumentException("no JSON object");
+                }
+                event = OutputEvent.fromJson(map);
+            } catch (JsonParseException | IllegalArgumentException e) {
                 problems.accept("(an output from the cell could not be read: " + e.getMessage() + ")");
                 return;
             }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import jdk.jshell.JShell;
 import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
@@ -28,14 +29,16 @@ import jdk.jshell.execution.JdiExecutionControlProvider;
  * @param classPath   the engine's class path, for compiling and running cells
  * @param imports     imported before anything else
  * @param vmOptions   extra options of the engine's JVM
+ * @param archiveOptions asked at each launch for the options that map the class archive, if any
  * @param startup     snippets run after the imports
  * @param outputToken the {@link OutputChannel} token, handed to the engine's JVM
  * @param out         gets the engine's standard output
  * @param err         gets its standard error
  * @param stdin       serves its {@code System.in}
  */
-record EngineLauncher(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
-                      String outputToken, OutputStream out, OutputStream err, StdinServer stdin) {
+record EngineLauncher(List<String> classPath, List<String> imports, List<String> vmOptions,
+                      Supplier<List<String>> archiveOptions, List<String> startup, String outputToken,
+                      OutputStream out, OutputStream err, StdinServer stdin) {
 
     /**
      * Starts an engine's JVM and prepares it: imports, {@code added} class path, start-up snippets,
@@ -46,14 +49,16 @@ record EngineLauncher(List<String> classPath, List<String> imports, List<String>
         List<String> remote = new ArrayList<>(List.of("--class-path", path, "--add-modules=jdk.incubator.vector",
                 "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8",
                 "-D" + OutputChannel.TOKEN_PROPERTY + "=" + outputToken));
+        remote.addAll(archiveOptions.get());
         remote.addAll(vmOptions);
+        BackgroundLaunch engine = new BackgroundLaunch(new JdiExecutionControlProvider());
         JShell shell = JShell.builder()
                 .in(InputStream.nullInputStream()) // System.in is EngineStdin's, installed below
                 .out(new PrintStream(out, true, UTF_8))
                 .err(new PrintStream(err, true, UTF_8))
                 .remoteVMOptions(remote.toArray(String[]::new))
                 // JShell's own engine, on a loopback socket, with our agent that does not stall on delayed ACKs.
-                .executionEngine(new JdiExecutionControlProvider(),
+                .executionEngine(engine,
                         Map.of("remoteAgent", EngineAgent.class.getName(), "hostname", "localhost"))
                 .build();
         AtomicBoolean ended = new AtomicBoolean();
@@ -62,8 +67,9 @@ record EngineLauncher(List<String> classPath, List<String> imports, List<String>
             // Not the compiler option --class-path: that would hide what addToClasspath adds later.
             shell.addToClasspath(path);
             for (String i : imports) {
-                startUpSnippet(shell, "import " + i + ";");
+                startUpSnippet(shell, "import " + i + ";"); // compiled here while the engine's JVM boots
             }
+            engine.awaitLaunch();
             added.forEach(shell::addToClasspath);
             for (String snippet : startup) {
                 startUpSnippet(shell, snippet);

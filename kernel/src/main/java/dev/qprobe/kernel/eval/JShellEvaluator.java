@@ -1,6 +1,7 @@
 package dev.qprobe.kernel.eval;
 
 import dev.qprobe.dsl.QProbe;
+import dev.qprobe.kernel.cds.ClassArchive;
 import dev.qprobe.kernel.engine.Display;
 import dev.qprobe.kernel.engine.Notebook;
 import dev.qprobe.kernel.engine.NotebookProgress;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import jdk.jshell.DeclarationSnippet;
@@ -126,12 +128,16 @@ public final class JShellEvaluator implements AutoCloseable {
      */
     public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
             List<String> warmUp) {
-        this(classPath, imports, vmOptions, startup, warmUp, JShellEvaluator::onOwnThread);
+        this(classPath, imports, vmOptions, startup, warmUp, JShellEvaluator::onOwnThread, List::of);
     }
 
-    /** @param starter runs each engine start; tests hold it back to see what waits for it */
+    /**
+     * @param starter        runs each engine start; tests hold it back to see what waits for it
+     * @param archiveOptions asked at each engine start for the options that map a class archive
+     *                       ({@link ClassArchive#jvmOptions}), so a restart uses one made meanwhile
+     */
     JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
-            List<String> warmUp, Executor starter) {
+            List<String> warmUp, Executor starter, Supplier<List<String>> archiveOptions) {
         this.starter = starter;
         this.warmUp = List.copyOf(warmUp);
         try {
@@ -140,7 +146,7 @@ public final class JShellEvaluator implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.launcher = new EngineLauncher(List.copyOf(classPath), List.copyOf(imports), List.copyOf(vmOptions),
-                List.copyOf(startup), outputToken, out, err, stdinServer);
+                archiveOptions, List.copyOf(startup), outputToken, out, err, stdinServer);
         synchronized (startLock) {
             startInBackground();
         }
@@ -153,18 +159,31 @@ public final class JShellEvaluator implements AutoCloseable {
      * It warms up on a Tablesaw table and a DSL value, which notebooks show first.
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
-        return withDsl(JShellEvaluator::onOwnThread, vmOptions);
+        return withDsl(JShellEvaluator::onOwnThread, List::of, vmOptions);
+    }
+
+    /**
+     * {@link #withDsl(String...)} whose engines map {@code archive} while it is {@link
+     * ClassArchive#usable usable}; the kernel's, whose class path the archive was made for.
+     */
+    public static JShellEvaluator withDsl(ClassArchive archive, String... vmOptions) {
+        return withDsl(JShellEvaluator::onOwnThread, archive::jvmOptions, vmOptions);
     }
 
     /** {@link #withDsl(String...)} with its engine started by {@code starter}: tests hold the start back. */
     public static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
+        return withDsl(starter, List::of, vmOptions);
+    }
+
+    private static JShellEvaluator withDsl(Executor starter, Supplier<List<String>> archiveOptions,
+            String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
         List<String> imports = new ArrayList<>(QProbe.IMPORTS);
         imports.addAll(Notebook.ENGINE_IMPORTS);
         return new JShellEvaluator(classPath, imports, List.of(vmOptions), Notebook.ENGINE_STARTUP,
                 List.of("\"warm-up\"", "Table.create(\"warm-up\", IntColumn.create(\"x\", 1))", "Beta.standard()"),
-                starter);
+                starter, archiveOptions);
     }
 
     private static void onOwnThread(Runnable task) {

@@ -76,6 +76,17 @@ class OutputChannelTest {
     }
 
     @Test
+    void jsonContentKeepsItsShapeAndNumbers() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("application/json", Map.of("n", 3L, "x", 0.5, "list", List.of("\u00e9", true), "none", "null"));
+        data.put("text/plain", "{n=3}");
+        OutputEvent event = new OutputEvent.Value(data);
+        reader.accept(line(event));
+        reader.finish();
+        assertEquals(List.of(event), merged());
+    }
+
+    @Test
     void textThatOnlyLooksLikeAMarkerIsLeftAlone() {
         String otherToken = line(new OutputEvent.ClearOutput(false)).replace(TOKEN, OutputChannel.newToken());
         String noToken = "\u001eqprobe-output::{\"type\":\"clear_output\",\"wait\":false}\n";
