@@ -7,9 +7,6 @@ import dev.qprobe.cache.CacheKey;
 import dev.qprobe.cache.SampleCache;
 import dev.qprobe.model.Completion;
 import dev.qprobe.model.TorchThreads;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,23 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CacheCommandTest {
     private static final CacheKey KEY = CacheKey.of("sampler", "test", "k", "2");
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -55,21 +37,21 @@ class CacheCommandTest {
         bytes[bytes.length / 2] ^= 1; // record b
         Files.write(log, bytes);
 
-        Run verify = run("cache", "verify", root.toString());
+        CliRun verify = run("cache", "verify", root.toString());
         assertEquals(1, verify.code(), verify.out() + verify.err());
         assertTrue(verify.out().contains("DAMAGED (checksum mismatch)") && verify.out().contains("whole records: 2")
                 && verify.out().contains("qprobe cache repair " + root), verify.out());
-        Run repair = run("cache", "repair", dir.toString());
+        CliRun repair = run("cache", "repair", dir.toString());
         assertEquals(0, repair.code(), repair.out() + repair.err());
         assertTrue(repair.out().contains("repaired: rewrote the header") && repair.out().contains("repaired: set aside"),
                 repair.out());
-        Run again = run("cache", "verify", dir.toString());
+        CliRun again = run("cache", "verify", dir.toString());
         assertEquals(0, again.code(), again.out());
         assertTrue(again.out().contains("healthy"), again.out());
         try (SampleCache cache = SampleCache.open(root, KEY)) {
             assertEquals(List.of("a", "c"), List.copyOf(cache.promptIds()));
         }
-        Run missing = run("cache", "verify", root.resolve("nope").toString());
+        CliRun missing = run("cache", "verify", root.resolve("nope").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
     }
@@ -82,7 +64,7 @@ class CacheCommandTest {
             assertEquals("3", System.getProperty(TorchThreads.PROPERTY));
             assertEquals(0, run("cache", "verify", "--threads", "1", root.toString()).code());
             assertEquals("1", System.getProperty(TorchThreads.PROPERTY));
-            Run bad = run("--threads", "-2", "cache", "verify", root.toString());
+            CliRun bad = run("--threads", "-2", "cache", "verify", root.toString());
             assertEquals(2, bad.code());
             assertTrue(bad.err().contains("--threads is -2"), bad.err());
         } finally {

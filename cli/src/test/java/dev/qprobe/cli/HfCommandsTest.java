@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qprobe.data.FeatureMatrix;
 import dev.qprobe.io.Npy;
 import dev.qprobe.model.hf.SafetensorsFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,22 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class HfCommandsTest {
     private static final Path FIXTURES = Path.of("../dsl/src/test/resources/dev/qprobe/model/hf");
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            return new Run(Main.run(args), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -55,7 +38,7 @@ class HfCommandsTest {
             String[] sample = {"sample", "--model", FIXTURES.resolve("qwen2-f32").toString(), "--prompts",
                     prompts.toString(), "--task", "arithmetic", "--k", "4", "--temperature", "1.0", "--top-p", "0.95",
                     "--max-new-tokens", "5", "--stop", "\\n", "--layer", "-2", "--pool", "mean", "--out", out.toString()};
-            Run first = run(sample);
+            CliRun first = run(sample);
             assertEquals(0, first.code(), first.err() + first.out());
             List<String> rows = Files.readAllLines(out.resolve("samples.jsonl"));
             assertEquals(32, rows.size());
@@ -74,7 +57,7 @@ class HfCommandsTest {
             assertArrayEquals(samplesBefore, Files.readAllBytes(out.resolve("samples.jsonl")));
             assertArrayEquals(featuresBefore, Files.readAllBytes(out.resolve("features.npy")));
 
-            Run train = run("train", "--features", out.resolve("features.npy").toString(), "--samples",
+            CliRun train = run("train", "--features", out.resolve("features.npy").toString(), "--samples",
                     out.resolve("samples.jsonl").toString(), "--objective", "PG,MSE", "--k-train", "2", "--epochs", "3", "--ks", "1,2,4",
                     "--out", tmp.resolve("trained").toString());
             assertEquals(0, train.code(), train.err() + train.out());
@@ -93,7 +76,7 @@ class HfCommandsTest {
         Path texts = tmp.resolve("texts.jsonl");
         Files.writeString(texts, new ObjectMapper().createObjectNode().put("text", text) + "\n{\"text\": \"x\"}\n");
         Path out = tmp.resolve("f.npy");
-        Run r = run("embed", "--model", dir.toString(), "--texts", texts.toString(), "--layer", "-3", "--out",
+        CliRun r = run("embed", "--model", dir.toString(), "--texts", texts.toString(), "--layer", "-3", "--out",
                 out.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         FeatureMatrix f = Npy.read(out);
@@ -108,7 +91,7 @@ class HfCommandsTest {
         }
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"text\": \"a\"}\n{\"txt\": \"b\"}\n");
-        Run failed = run("embed", "--model", dir.toString(), "--texts", bad.toString(), "--layer", "1", "--out",
+        CliRun failed = run("embed", "--model", dir.toString(), "--texts", bad.toString(), "--layer", "1", "--out",
                 out.toString());
         assertEquals(2, failed.code());
         assertTrue(failed.err().contains("line 2") && failed.err().contains("\"text\""), failed.err());

@@ -9,9 +9,6 @@ import dev.qprobe.data.SyntheticSamples;
 import dev.qprobe.io.SampleSetIO;
 import dev.qprobe.probe.Probe;
 import dev.qprobe.probe.ProbeFile;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,23 +18,8 @@ import tech.tablesaw.api.Table;
 /** The command line as a user runs it, on files the test writes. */
 class MainTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Run(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -47,7 +29,7 @@ class MainTest {
         Path csv = dir.resolve("samples.csv");
         SampleSetIO.save(set, npy, csv);
         Path out = dir.resolve("out");
-        Run r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "PG,MSE",
+        CliRun r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "PG,MSE",
                 "--lr", "1e-2", "--epochs", "40", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("oracle") && r.out().contains("PG(k=10,T=0.1)"), r.out());
@@ -86,7 +68,7 @@ class MainTest {
         Path out = dir.resolve("out");
         for (String[] bad : new String[][] {{"--objective", "PG,FOO"}, {"--objective", "PG,PGG"},
                 {"--objective", "MSE,CE"}, {"--objective", "MSE", "--ks", "1,64"}, {"--objective", "MSE,MSE"}}) {
-            Run r = run(concat(data, bad, new String[] {"--out", out.toString()}));
+            CliRun r = run(concat(data, bad, new String[] {"--out", out.toString()}));
             assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
             assertTrue(Files.notExists(out.resolve("probes")) || Files.list(out.resolve("probes")).findAny().isEmpty(),
                     "nothing trained before " + String.join(" ", bad) + " was refused");
@@ -99,7 +81,7 @@ class MainTest {
                 .contains("k = 64 exceeds the 6 candidates"));
 
         // PG with k_train 10 on prompts of 6 candidates: every prompt is skipped, and that is said, not hidden.
-        Run pg = run(concat(data, new String[] {"--objective", "MSE,PG", "--k-train", "4", "--out", out.toString()}));
+        CliRun pg = run(concat(data, new String[] {"--objective", "MSE,PG", "--k-train", "4", "--out", out.toString()}));
         assertEquals(0, pg.code(), pg.err());
         assertTrue(!pg.out().contains("note"), pg.out());
         SampleSet.Builder uneven = SampleSet.builder(2);
@@ -107,7 +89,7 @@ class MainTest {
             uneven.add(i < 30 ? "big" + i / 10 : "small" + i / 5, i % 2, new float[] {i % 2, 1});
         }
         SampleSetIO.save(uneven.build(), npy, csv);
-        Run note = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--epochs", "3",
+        CliRun note = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--epochs", "3",
                 "--test-fraction", "0.2", "--seed", "3", "--ks", "1,2", "--out", dir.resolve("o2").toString());
         assertEquals(0, note.code(), note.err());
         assertTrue(note.out().matches("(?s).*note   PG\\(k=10,T=0.1\\): \\d of \\d training prompts have fewer than "
@@ -125,14 +107,14 @@ class MainTest {
         Path csv = dir.resolve("samples.csv");
         SampleSetIO.save(set, npy, csv);
         Path out = dir.resolve("out");
-        Run r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective",
+        CliRun r = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective",
                 "PG,MSE,CE,PAIRWISE", "--backend", "djl", "--device", "cpu", "--epochs", "10", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("backend djl:cpu"), r.out());
         for (String name : new String[] {"pg", "mse", "ce", "pairwise"}) {
             assertEquals(10, ProbeFile.read(out.resolve("probes").resolve(name + ".json")).dim());
         }
-        Run unknown = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--backend", "tpu",
+        CliRun unknown = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--backend", "tpu",
                 "--out", out.toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no probe backend named 'tpu'"), unknown.err());
@@ -140,7 +122,7 @@ class MainTest {
 
     @Test
     void badInputGetsOneClearLineAndExitCode2(@TempDir Path dir) throws Exception {
-        Run missing = run("train", "--features", dir.resolve("nope.npy").toString(), "--samples", "x.csv");
+        CliRun missing = run("train", "--features", dir.resolve("nope.npy").toString(), "--samples", "x.csv");
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such file"), missing.err());
 
@@ -148,51 +130,51 @@ class MainTest {
         Path npy = dir.resolve("f.npy");
         Path csv = dir.resolve("s.csv");
         SampleSetIO.save(set, npy, csv);
-        Run objective = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "XYZ",
+        CliRun objective = run("train", "--features", npy.toString(), "--samples", csv.toString(), "--objective", "XYZ",
                 "--out", dir.resolve("o").toString());
         assertEquals(2, objective.code());
         assertTrue(objective.err().contains("unknown objective 'XYZ'"), objective.err());
 
         Files.writeString(csv, "prompt_id,reward\np0,1\n");
-        Run rows = run("train", "--features", npy.toString(), "--samples", csv.toString());
+        CliRun rows = run("train", "--features", npy.toString(), "--samples", csv.toString());
         assertEquals(2, rows.code());
         assertTrue(rows.err().contains("f.npy") && rows.err().contains("s.csv"), rows.err());
 
-        Run usage = run("train");
+        CliRun usage = run("train");
         assertEquals(2, usage.code());
         assertTrue(usage.err().contains("Missing required options"), usage.err());
     }
 
     @Test
     void helpAndVersion() {
-        Run help = run("--help");
+        CliRun help = run("--help");
         assertEquals(0, help.code());
         for (String command : new String[] {"demo", "train", "shell", "bench"}) {
             assertTrue(help.out().contains(command), help.out());
         }
-        Run version = run("--version");
+        CliRun version = run("--version");
         assertTrue(version.out().startsWith("qprobe "), version.out());
-        Run trainHelp = run("train", "--help");
+        CliRun trainHelp = run("train", "--help");
         assertTrue(trainHelp.out().contains("--features") && trainHelp.out().contains("--objective"), trainHelp.out());
         assertEquals(2, run("bench", "nonsense").code());
     }
 
     @Test
     void kernelInstallWritesAKernelspecUnderThePrefixAndUninstallRemovesIt(@TempDir Path prefix) throws Exception {
-        Run install = run("kernel", "install", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        CliRun install = run("kernel", "install", "--prefix", prefix.toString(), "--name", "qprobe-test");
         assertEquals(0, install.code(), install.err());
         Path spec = prefix.resolve("share/jupyter/kernels/qprobe-test/kernel.json");
         String json = Files.readString(spec);
         assertTrue(json.contains("dev.qprobe.kernel.KernelMain") && json.contains("{connection_file}"), json);
         assertTrue(install.out().contains(spec.getParent().toString()), install.out());
 
-        Run uninstall = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        CliRun uninstall = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
         assertEquals(0, uninstall.code(), uninstall.err());
         assertTrue(Files.notExists(spec.getParent()));
-        Run again = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
+        CliRun again = run("kernel", "uninstall", "--prefix", prefix.toString(), "--name", "qprobe-test");
         assertEquals(2, again.code());
         assertTrue(again.err().contains("no kernel named qprobe-test"), again.err());
-        Run badName = run("kernel", "install", "--prefix", prefix.toString(), "--name", "../x");
+        CliRun badName = run("kernel", "install", "--prefix", prefix.toString(), "--name", "../x");
         assertEquals(2, badName.code());
         assertTrue(badName.err().contains("not a kernel name"), badName.err());
     }
