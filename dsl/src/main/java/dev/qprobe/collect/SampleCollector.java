@@ -42,7 +42,7 @@ public final class SampleCollector {
      * @param cacheRoot directory for the cache, or null for none
      */
     public SampleCollector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot) {
-        this(sampler, embedder, config, cacheRoot, 2 * config.k(), 1, ProgressListener.NONE);
+        this(sampler, embedder, config, cacheRoot, 2 * config.k(), sampler.preferredConcurrency(), ProgressListener.NONE);
     }
 
     private SampleCollector(Sampler sampler, Embedder embedder, SamplingConfig config, Path cacheRoot, int pairsPerPrompt,
@@ -61,8 +61,9 @@ public final class SampleCollector {
     }
 
     /**
-     * Prompts in flight at once (default 1). Worth raising for a remote endpoint, whose latency
-     * then overlaps; each prompt is cached as soon as it is done, in whatever order they finish.
+     * Prompts in flight at once (default: the sampler's {@link Sampler#preferredConcurrency()}).
+     * Worth raising for a remote endpoint, whose latency then overlaps; each prompt is cached as
+     * soon as it is done, in whatever order they finish.
      */
     public SampleCollector withConcurrency(int prompts) {
         if (prompts < 1) {

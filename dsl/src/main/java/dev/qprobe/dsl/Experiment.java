@@ -19,6 +19,7 @@ public final class Experiment {
     private final Path cache;
     /** The user's listener, or null for {@link DefaultProgress}'s at the time of sampling. */
     private final ProgressListener progress;
+    /** Prompts in flight, or 0 for the sampler's {@link dev.qprobe.model.Sampler#preferredConcurrency()}. */
     private final int concurrency;
 
     private Experiment(Task task, Model model, Path cache, ProgressListener progress, int concurrency) {
@@ -30,7 +31,7 @@ public final class Experiment {
     }
 
     static Experiment of(Task task) {
-        return new Experiment(task, Models.builtin(), defaultCache(), null, 1);
+        return new Experiment(task, Models.builtin(), defaultCache(), null, 0);
     }
 
     /** $QPROBE_CACHE (or the system property qprobe.cache), else ~/.cache/qprobe. */
@@ -62,7 +63,10 @@ public final class Experiment {
         return new Experiment(task, model, cache, Objects.requireNonNull(listener, "listener"), concurrency);
     }
 
-    /** Prompts in flight at once; raise it for a remote endpoint. */
+    /**
+     * Prompts in flight at once; raise it for a remote endpoint. By default the model's sampler
+     * decides (the built-in model: one per core; other samplers: 1).
+     */
     public Experiment concurrency(int prompts) {
         if (prompts < 1) {
             throw new IllegalArgumentException("concurrency must be >= 1 prompt in flight, got " + prompts);
@@ -98,7 +102,8 @@ public final class Experiment {
     SampleCollector collector(SamplingConfig config, dev.qprobe.model.Embedder embedder) {
         dev.qprobe.model.Embedder e = embedder != null ? embedder : NoFeatures.INSTANCE;
         ProgressListener listener = progress != null ? progress : DefaultProgress.get();
-        return new SampleCollector(model.sampler(), e, config, cache).withProgress(listener).withConcurrency(concurrency);
+        SampleCollector collector = new SampleCollector(model.sampler(), e, config, cache).withProgress(listener);
+        return concurrency > 0 ? collector.withConcurrency(concurrency) : collector;
     }
 
     @Override

@@ -13,4 +13,12 @@ public interface Sampler {
      * the prompt text and the config (its seed included), not on what was sampled before.
      */
     List<Completion> sample(String prompt, SamplingConfig config);
+
+    /**
+     * Prompts worth having in flight at once when nobody says otherwise: 1 (one call at a time)
+     * unless the sampler is safe to call from several threads and gains from it.
+     */
+    default int preferredConcurrency() {
+        return 1;
+    }
 }

@@ -23,6 +23,10 @@ import java.util.SplittableRandom;
  * The project's own small language model, trained by {@link GptTraining} and shipped as a
  * resource: samples completions (batched over the k samples of a prompt, with a KV cache) and
  * gives hidden-state features. Runs on the GPU when DJL sees one, else on the CPU.
+ *
+ * <p>Safe for concurrent use: every call works in its own sub-manager and only reads the weights.
+ * On the CPU one prompt keeps about one core busy (its operations are too small for PyTorch to
+ * split), so {@link #preferredConcurrency()} asks for a prompt per core.
  */
 public final class BuiltinModel implements Sampler, AutoCloseable {
     /** Where the trained weights live on the class path (and, under dsl/src/main/resources, in the source tree). */
@@ -74,6 +78,12 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
         return gpt.device();
     }
 
+    /** A prompt per core on the CPU (two in flight sample 1.9 times as fast on 2 cores); one on a GPU. */
+    @Override
+    public int preferredConcurrency() {
+        return device().isGpu() ? 1 : Runtime.getRuntime().availableProcessors();
+    }
+
     public GptConfig config() {
         return gpt.config();
     }
@@ -87,7 +97,7 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
      * Samples with or without the KV cache. Without it, every step re-runs the whole sequence:
      * the same distribution, much slower; kept to test and measure the cache.
      */
-    public synchronized List<Completion> generate(String prompt, SamplingConfig config, boolean useCache) {
+    public List<Completion> generate(String prompt, SamplingConfig config, boolean useCache) {
         int[] promptTokens = promptTokens(prompt);
         int k = config.k();
         int context = gpt.config().context();
@@ -190,7 +200,7 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
      * @throws IllegalArgumentException when the lists differ in length, a stopped completion has
      *                                  no single stop string to add, or a text does not fit the context
      */
-    public synchronized double[] logProbabilities(String prompt, List<String> completions, List<Boolean> stopped,
+    public double[] logProbabilities(String prompt, List<String> completions, List<Boolean> stopped,
                                                   SamplingConfig config) {
         if (completions.size() != stopped.size()) {
             throw new IllegalArgumentException(completions.size() + " completions but " + stopped.size() + " stop flags");
@@ -271,7 +281,7 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
     }
 
     /** Features for a batch of completions of one prompt; see {@link #hiddenStates}. */
-    synchronized float[][] hidden(String prompt, List<String> completions, int block, boolean mean) {
+    float[][] hidden(String prompt, List<String> completions, int block, boolean mean) {
         int[] promptTokens = promptTokens(prompt);
         int context = gpt.config().context();
         int n = completions.size();

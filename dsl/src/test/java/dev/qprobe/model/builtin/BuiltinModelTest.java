@@ -116,6 +116,39 @@ class BuiltinModelTest {
     }
 
     @Test
+    void callsFromSeveralThreadsGiveWhatOneThreadGives() throws Exception {
+        List<String> prompts = List.of("12+34=", "9+9=", "0473+0586=", "77+1=", "5+50=", "8+0=");
+        SamplingConfig c = config().withMaxTokens(20);
+        Embedder last = model.hiddenStates(-1, false);
+        List<List<Completion>> alone = prompts.stream().map(p -> model.sample(p, c)).toList();
+        List<float[][]> aloneFeatures = new java.util.ArrayList<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            aloneFeatures.add(last.embed(prompts.get(i), alone.get(i).stream().map(Completion::text).toList()));
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<List<Completion>>> samples = new java.util.ArrayList<>();
+            List<java.util.concurrent.Future<float[][]>> features = new java.util.ArrayList<>();
+            for (int i = 0; i < prompts.size(); i++) {
+                String p = prompts.get(i);
+                List<String> texts = alone.get(i).stream().map(Completion::text).toList();
+                samples.add(pool.submit(() -> model.sample(p, c)));
+                features.add(pool.submit(() -> last.embed(p, texts)));
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(alone.get(i), samples.get(i).get(), prompts.get(i));
+                float[][] f = features.get(i).get();
+                for (int r = 0; r < f.length; r++) {
+                    assertArrayEquals(aloneFeatures.get(i)[r], f[r], prompts.get(i) + " row " + r);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(model.preferredConcurrency() >= 1);
+    }
+
+    @Test
     void badInputGetsClearErrors() {
         var layer = assertThrows(IllegalArgumentException.class, () -> model.hiddenStates(0, false));
         assertTrue(layer.getMessage().contains("-1 (last) to -2"), layer.getMessage());
