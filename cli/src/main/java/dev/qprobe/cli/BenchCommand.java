@@ -101,13 +101,14 @@ final class BenchCommand {
     }
 
     @Command(name = "sampling", mixinStandardHelpOptions = true,
-            description = {"Sampling throughput of the built-in model on test prompts (48 samples each), with and "
+            description = {"Sampling and embedding throughput of the built-in model in the demo's shape (worked-addition "
+                    + "test prompts, 200 samples each): one prompt in flight against one per core, and with and "
                     + "without the KV cache; PyTorch threads as QPROBE_THREADS / --threads say.",
                     "'bench sampling contention [SECONDS ROUNDS THREADS]' measures it alone and beside a "
                     + "CPU-bound competitor process, before and after the thread settings."})
     static final class Sampling implements Callable<Integer> {
         @Parameters(arity = "0..*", paramLabel = "ARGS",
-                description = "PROMPTS (default 20), or: contention [SECONDS ROUNDS THREADS]")
+                description = "[PROMPTS (default 10) [ROUNDS (default 2)]], or: contention [SECONDS ROUNDS THREADS]")
         List<String> args = new ArrayList<>();
 
         @Override
