@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Made by {@link #make}: a {@link ArchiveTraining} run records which classes the two JVMs load
  * ({@code -XX:DumpLoadedClassList}), then {@code java -Xshare:dump} writes the archive. Made at
- * {@code qprobe kernel install}, and again by a kernel that finds it missing or stale.
+ * {@code qprobe kernel install}, and again by a kernel that finds it missing or stale. The
+ * {@link PackageIndex} of the class path is written beside it.
  *
  * <p>Never in the way of a start: an archive is used only when its stamp, written after the
  * archive was complete, names this {@code java} and class path (the entries' sizes and times
@@ -116,6 +117,11 @@ public record ClassArchive(Path file, String java, List<String> classPath) {
         }
     }
 
+    /** The package index written beside the archive ({@link PackageIndex#empty()} if there is none). */
+    public PackageIndex packageIndex() {
+        return PackageIndex.read(file.resolveSibling(PackageIndex.FILE_NAME));
+    }
+
     /** {@link #useOptions} if the archive is {@link #usable}, else none. */
     public List<String> jvmOptions() {
         return usable() ? useOptions(file) : List.of();
@@ -160,6 +166,9 @@ public record ClassArchive(Path file, String java, List<String> classPath) {
                     throw new IOException("java -Xshare:dump wrote no archive at " + partial);
                 }
                 move(partial, file);
+                Path indexPartial = dir.resolve(PackageIndex.FILE_NAME + ".partial");
+                PackageIndex.of(classPath).write(indexPartial);
+                move(indexPartial, file.resolveSibling(PackageIndex.FILE_NAME));
                 Path stampPartial = dir.resolve(FILE_NAME + ".stamp.partial");
                 Files.write(stampPartial, List.of("size=" + Files.size(file), "key=" + key()), UTF_8);
                 move(stampPartial, stamp());

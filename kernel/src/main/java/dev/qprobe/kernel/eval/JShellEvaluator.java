@@ -2,6 +2,7 @@ package dev.qprobe.kernel.eval;
 
 import dev.qprobe.dsl.QProbe;
 import dev.qprobe.kernel.cds.ClassArchive;
+import dev.qprobe.kernel.cds.PackageIndex;
 import dev.qprobe.kernel.engine.Display;
 import dev.qprobe.kernel.engine.Notebook;
 import dev.qprobe.kernel.engine.NotebookProgress;
@@ -121,23 +122,26 @@ public final class JShellEvaluator implements AutoCloseable {
     /**
      * Starts an engine in the background.
      *
-     * @param startup snippets every engine runs after its imports, e.g. to install a listener; one
+     * @param startup statements every engine runs after its imports (in one block, so they declare
+     *                nothing that cells see), e.g. to install a listener; one
      *                that does not compile or throws makes the start fail
      * @param warmUp  expressions that the engine evaluates and renders once it started, so that the
      *                first cell does not pay for loading the classes they use; their values are dropped
      */
     public JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
             List<String> warmUp) {
-        this(classPath, imports, vmOptions, startup, warmUp, JShellEvaluator::onOwnThread, List::of);
+        this(classPath, imports, vmOptions, startup, warmUp, JShellEvaluator::onOwnThread, List::of,
+                PackageIndex.empty());
     }
 
     /**
      * @param starter        runs each engine start; tests hold it back to see what waits for it
      * @param archiveOptions asked at each engine start for the options that map a class archive
      *                       ({@link ClassArchive#jvmOptions}), so a restart uses one made meanwhile
+     * @param packages       the class path's {@link PackageIndex}, for the compiler
      */
     JShellEvaluator(List<String> classPath, List<String> imports, List<String> vmOptions, List<String> startup,
-            List<String> warmUp, Executor starter, Supplier<List<String>> archiveOptions) {
+            List<String> warmUp, Executor starter, Supplier<List<String>> archiveOptions, PackageIndex packages) {
         this.starter = starter;
         this.warmUp = List.copyOf(warmUp);
         try {
@@ -146,7 +150,7 @@ public final class JShellEvaluator implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.launcher = new EngineLauncher(List.copyOf(classPath), List.copyOf(imports), List.copyOf(vmOptions),
-                archiveOptions, List.copyOf(startup), outputToken, out, err, stdinServer);
+                archiveOptions, packages, List.copyOf(startup), outputToken, out, err, stdinServer);
         synchronized (startLock) {
             startInBackground();
         }
@@ -159,31 +163,32 @@ public final class JShellEvaluator implements AutoCloseable {
      * It warms up on a Tablesaw table and a DSL value, which notebooks show first.
      */
     public static JShellEvaluator withDsl(String... vmOptions) {
-        return withDsl(JShellEvaluator::onOwnThread, List::of, vmOptions);
+        return withDsl(JShellEvaluator::onOwnThread, List::of, PackageIndex.empty(), vmOptions);
     }
 
     /**
      * {@link #withDsl(String...)} whose engines map {@code archive} while it is {@link
-     * ClassArchive#usable usable}; the kernel's, whose class path the archive was made for.
+     * ClassArchive#usable usable}, and compile with the package index beside it; the kernel's, whose
+     * class path the archive was made for.
      */
     public static JShellEvaluator withDsl(ClassArchive archive, String... vmOptions) {
-        return withDsl(JShellEvaluator::onOwnThread, archive::jvmOptions, vmOptions);
+        return withDsl(JShellEvaluator::onOwnThread, archive::jvmOptions, archive.packageIndex(), vmOptions);
     }
 
     /** {@link #withDsl(String...)} with its engine started by {@code starter}: tests hold the start back. */
     public static JShellEvaluator withDsl(Executor starter, String... vmOptions) {
-        return withDsl(starter, List::of, vmOptions);
+        return withDsl(starter, List::of, PackageIndex.empty(), vmOptions);
     }
 
     private static JShellEvaluator withDsl(Executor starter, Supplier<List<String>> archiveOptions,
-            String... vmOptions) {
+            PackageIndex packages, String... vmOptions) {
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(p -> !p.isEmpty()).toList();
         List<String> imports = new ArrayList<>(QProbe.IMPORTS);
         imports.addAll(Notebook.ENGINE_IMPORTS);
         return new JShellEvaluator(classPath, imports, List.of(vmOptions), Notebook.ENGINE_STARTUP,
                 List.of("\"warm-up\"", "Table.create(\"warm-up\", IntColumn.create(\"x\", 1))", "Beta.standard()"),
-                starter, archiveOptions);
+                starter, archiveOptions, packages);
     }
 
     private static void onOwnThread(Runnable task) {

@@ -2,6 +2,7 @@ package dev.qprobe.kernel.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.qprobe.kernel.TestClasses;
@@ -43,6 +44,7 @@ class EngineClassArchiveTest {
 
         assertTrue(archive.make());
         assertTrue(archive.usable());
+        assertNotNull(archive.packageIndex().packagesOf(classPath.get(0)), "the package index is made beside it");
         byte[] whole = Files.readAllBytes(archive.file());
         assertTrue(whole.length > 1_000_000, "an archive of " + whole.length + " bytes");
         Engine mapped = runEngine(classPath, archive, "mapped");
@@ -82,7 +84,7 @@ class EngineClassArchiveTest {
         String commandLine;
         try (JShellEvaluator evaluator = new JShellEvaluator(classPath, List.of("java.util.*"),
                 List.of("-Xlog:class+load=info:file=" + log), List.of(), List.of(), r -> new Thread(r).start(),
-                archive::jvmOptions)) {
+                archive::jvmOptions, archive.packageIndex())) {
             EvalResult r = evaluator.eval("List.of(1, 2).size()");
             assertEquals(Optional.of("2"), r.value(), () -> name + ": " + r.error());
             // From /proc: ProcessHandle.Info leaves out the arguments of a command line this long.

@@ -341,7 +341,7 @@ class JShellEvaluatorTest {
     void theEngineStartsInTheBackgroundAndTheFirstCellWaitsForIt() throws Exception {
         List<Runnable> held = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (JShellEvaluator later = new JShellEvaluator(thisClassPath(), List.of("java.util.*"), List.of(),
-                List.of(), List.of(), held::add, List::of)) {
+                List.of(), List.of(), held::add, List::of, dev.qprobe.kernel.cds.PackageIndex.empty())) {
             assertEquals(1, held.size(), "the constructor handed the start on instead of running it");
             var cell = java.util.concurrent.CompletableFuture.supplyAsync(() -> later.eval("List.of(1, 2).size()"));
             org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.TimeoutException.class,
