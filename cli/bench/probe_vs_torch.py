@@ -6,7 +6,8 @@ Usage (from the repository root; needs Debian's python3-torch and numpy under /u
 
 Writes a 464 x 48 x 4096 float32 feature file with planted signal (features.npy, samples.csv) to
 DIR, then alternates, ROUNDS times: PyTorch (2 threads) MSE and PG epochs; `src/bin/qprobe train`
-with MSE and PG on the same files. PyTorch's figure is its steady epoch time (median of the epochs
+with MSE and PG on the same files, once keeping the features as float32 and once as bfloat16
+(`--feature-precision bf16`, half the bytes per epoch; PyTorch stays float32). PyTorch's figure is its steady epoch time (median of the epochs
 after the first); qprobe's is what the user sees, "in X s" / EPOCHS, scaled from the 75% of rows
 it trains on to all of them, as issue 16 measured it. Prints each round's ratios and deletes the
 files at the end.
@@ -68,11 +69,12 @@ def torch_epochs(x, reward, objective, epochs, k=8):
     return float(np.median(times[1:]))
 
 
-def qprobe_epochs(command, directory, epochs):
+def qprobe_epochs(command, directory, epochs, precision):
     env = dict(os.environ, QPROBE_CACHE=os.path.join(directory, "cache"))
     out = subprocess.run(command.split() + ["train", "--features",
                           os.path.join(directory, "features.npy"), "--samples", os.path.join(directory, "samples.csv"),
-                          "--objective", "MSE,PG", "--epochs", str(epochs), "--out", os.path.join(directory, "out")],
+                          "--objective", "MSE,PG", "--epochs", str(epochs), "--feature-precision", precision,
+                          "--out", os.path.join(directory, "out")],
                          env=env, capture_output=True, text=True, check=True).stdout
     seconds = dict(re.findall(r"train\s+(\S+?)(?:\(\S*\))?\s+loss .* in ([0-9.]+) s", out))
     share = 0.75  # --test-fraction 0.25: qprobe trains on three quarters of the prompts
@@ -93,13 +95,16 @@ def main():
         x, reward = write_data(directory)
         print(f"{PROMPTS} x {CANDIDATES} x {DIM} float32 ({x.nbytes / 1e6:.0f} MB), torch {torch.__version__}, "
               f"{torch.get_num_threads()} threads; s/epoch over all rows")
-        print(f"{'round':>5} {'torch MSE':>10} {'qprobe MSE':>11} {'ratio':>6} {'torch PG':>10} {'qprobe PG':>10} {'ratio':>6}")
+        print(f"{'round':>5} {'qprobe':>6} {'torch MSE':>10} {'qprobe MSE':>11} {'ratio':>6} {'torch PG':>10} "
+              f"{'qprobe PG':>10} {'ratio':>6}")
+        command = args.qprobe or os.path.join(root, "src/bin/qprobe")
         for rnd in range(1, args.rounds + 1):
             t_mse = torch_epochs(x, reward, "MSE", args.epochs)
             t_pg = torch_epochs(x, reward, "PG", args.epochs)
-            q = qprobe_epochs(args.qprobe or os.path.join(root, "src/bin/qprobe"), directory, args.epochs)
-            print(f"{rnd:>5} {t_mse:>10.4f} {q['MSE']:>11.4f} {t_mse / q['MSE']:>5.1f}x {t_pg:>10.4f} {q['PG']:>10.4f} "
-                  f"{t_pg / q['PG']:>5.1f}x", flush=True)
+            for precision in ("f32", "bf16"):
+                q = qprobe_epochs(command, directory, args.epochs, precision)
+                print(f"{rnd:>5} {precision:>6} {t_mse:>10.4f} {q['MSE']:>11.4f} {t_mse / q['MSE']:>5.1f}x {t_pg:>10.4f} "
+                      f"{q['PG']:>10.4f} {t_pg / q['PG']:>5.1f}x", flush=True)
     finally:
         shutil.rmtree(directory)
 

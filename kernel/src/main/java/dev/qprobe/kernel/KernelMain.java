@@ -93,16 +93,17 @@ public final class KernelMain {
     }
 
     /**
-     * Makes the class archive anew, in the background once the engine has started and warmed up,
-     * if it is missing or was made for another class path or JVM (a rebuilt jar); the next start
-     * maps it. A failure (an unwritable kernelspec, say) is one line in the kernel's log.
+     * Makes the class archive (and the package index beside it) anew, in the background once the
+     * engine has started and warmed up, if it is missing or was made for another class path or JVM
+     * (a rebuilt jar); the next start maps it. A failure (an unwritable kernelspec, say) is one line in the kernel's log.
      */
     private static void remakeIfStale(ClassArchive archive, JShellEvaluator evaluator) {
         Thread thread = new Thread(() -> {
             try {
                 evaluator.awaitStart();
                 Thread.sleep(REMAKE_DELAY_MILLIS); // the first cells come first
-                if (!archive.usable() && archive.make()) {
+                // An install made before the package index existed has a usable archive but no index.
+                if ((!archive.usable() || archive.packageIndex().isEmpty()) && archive.make()) {
                     System.err.println("qprobe kernel: made the class archive " + archive.file()
                             + "; kernels started from now on map it");
                 }
