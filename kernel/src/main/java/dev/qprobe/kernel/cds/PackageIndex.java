@@ -28,6 +28,7 @@ public final class PackageIndex {
     /** The index's name in its directory (the kernelspec's). */
     public static final String FILE_NAME = "packages.idx";
     private static final String HEADER = "qprobe package index 1";
+    private static final String VERSIONS = "META-INF/versions/";
 
     private record Jar(long size, long modified, Set<String> packages) {
     }
@@ -59,7 +60,7 @@ public final class PackageIndex {
             Set<String> packages = new TreeSet<>();
             try (ZipFile zip = new ZipFile(path.toFile())) {
                 for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
-                    String name = e.nextElement().getName();
+                    String name = versionless(e.nextElement().getName());
                     int slash = name.lastIndexOf('/');
                     if (name.endsWith(".class") && slash > 0 && !name.startsWith("META-INF/")) {
                         packages.add(name.substring(0, slash).replace('/', '.'));
@@ -71,6 +72,15 @@ public final class PackageIndex {
             jars.put(entry, new Jar(Files.size(path), Files.getLastModifiedTime(path).toMillis(), packages));
         }
         return new PackageIndex(jars);
+    }
+
+    /** A multi-release jar's META-INF/versions/N/x/Y.class as x/Y.class: javac reads those too. */
+    private static String versionless(String name) {
+        if (name.startsWith(VERSIONS)) {
+            int slash = name.indexOf('/', VERSIONS.length());
+            return slash < 0 ? name : name.substring(slash + 1);
+        }
+        return name;
     }
 
     /** Writes the index: a header, then per jar a line {@code jar SIZE MTIME PATH} and its packages, one a line. */

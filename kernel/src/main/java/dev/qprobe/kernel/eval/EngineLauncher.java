@@ -40,8 +40,8 @@ import jdk.jshell.execution.JdiExecutionControlProvider;
  * @param stdin       serves its {@code System.in}
  */
 record EngineLauncher(List<String> classPath, List<String> imports, List<String> vmOptions,
-                      Supplier<List<String>> archiveOptions, PackageIndex packages, List<String> startup, String outputToken,
-                      OutputStream out, OutputStream err, StdinServer stdin) {
+                      Supplier<List<String>> archiveOptions, PackageIndex packages, List<String> startup,
+                      String outputToken, OutputStream out, OutputStream err, StdinServer stdin) {
 
     /**
      * Starts an engine's JVM and prepares it: imports, {@code added} class path, start-up snippets,

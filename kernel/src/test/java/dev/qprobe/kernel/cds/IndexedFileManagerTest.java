@@ -73,6 +73,17 @@ class IndexedFileManagerTest {
         Files.setLastModifiedTime(b, FileTime.fromMillis(Files.getLastModifiedTime(b).toMillis() + 60_000));
         assertNull(index.packagesOf(b.toString()), "a jar changed since it was indexed is not trusted");
 
+        Path multiRelease = dir.resolve("mr.jar");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(multiRelease))) {
+            for (String name : List.of("s/D.class", "META-INF/versions/11/t/E.class",
+                    "META-INF/versions/11/module-info.class", "META-INF/MANIFEST.MF")) {
+                jar.putNextEntry(new java.util.jar.JarEntry(name));
+                jar.closeEntry();
+            }
+        }
+        assertEquals(Set.of("s", "t"), PackageIndex.of(List.of(multiRelease.toString())).packagesOf(multiRelease.toString()),
+                "a multi-release jar's versioned classes count under their own package");
+
         Files.writeString(dir.resolve("damaged.idx"), "qprobe package index 1\njar twelve 3 " + a + "\n");
         assertTrue(PackageIndex.read(dir.resolve("damaged.idx")).isEmpty());
         assertTrue(PackageIndex.read(dir.resolve("missing.idx")).isEmpty());
