@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -21,13 +22,8 @@ import picocli.CommandLine.Parameters;
                 BenchCommand.TrainBuiltin.class})
 final class BenchCommand {
 
-    @Command(name = "probe", mixinStandardHelpOptions = true,
-            description = {"Linear-probe training speed against this machine's memory bandwidth: trains MSE and PG "
-                    + "linear probes on random features and prints seconds per epoch per feature store (heap f32 fused "
-                    + "and two-pass, heap bf16, mapped f16) next to a SIMD sum over the same bytes, and the user's "
-                    + "path (.npy + CSV loaded and trained as qprobe train does).",
-                    "Run with JAVA_OPTS=-Xmx8g or more for the default 464 x 48 x 4096 (365 MB) set."})
-    static final class Probe implements Callable<Integer> {
+    /** The random feature set the probe benchmarks train on: PROMPTS x CANDIDATES rows of DIM features. */
+    static final class FeatureShape {
         @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPTS", defaultValue = "464",
                 description = "prompts (default: ${DEFAULT-VALUE})")
         int prompts;
@@ -39,6 +35,17 @@ final class BenchCommand {
         @Parameters(index = "2", arity = "0..1", paramLabel = "DIM", defaultValue = "4096",
                 description = "feature dimension (default: ${DEFAULT-VALUE})")
         int dim;
+    }
+
+    @Command(name = "probe", mixinStandardHelpOptions = true,
+            description = {"Linear-probe training speed against this machine's memory bandwidth: trains MSE and PG "
+                    + "linear probes on random features and prints seconds per epoch per feature store (heap f32 fused "
+                    + "and two-pass, heap bf16, mapped f16) next to a SIMD sum over the same bytes, and the user's "
+                    + "path (.npy + CSV loaded and trained as qprobe train does).",
+                    "Run with JAVA_OPTS=-Xmx8g or more for the default 464 x 48 x 4096 (365 MB) set."})
+    static final class Probe implements Callable<Integer> {
+        @Mixin
+        FeatureShape shape;
 
         @Parameters(index = "3", arity = "0..1", paramLabel = "EPOCHS", defaultValue = "150",
                 description = "epochs per objective (default: ${DEFAULT-VALUE})")
@@ -55,7 +62,7 @@ final class BenchCommand {
 
         @Override
         public Integer call() throws Exception {
-            List<String> args = new ArrayList<>(List.of(strings(prompts, candidates, dim, epochs)));
+            List<String> args = new ArrayList<>(List.of(strings(shape.prompts, shape.candidates, shape.dim, epochs)));
             if (scale != null) {
                 args.addAll(List.of("--scale", scale));
             }
@@ -72,17 +79,8 @@ final class BenchCommand {
                     + "probes, ND4J for MLPs) on the same random features: seconds per epoch and how far the final "
                     + "losses differ. On a GPU (src/bin/bench-gpu.sh) the DJL side runs on CUDA."})
     static final class Backends implements Callable<Integer> {
-        @Parameters(index = "0", arity = "0..1", paramLabel = "PROMPTS", defaultValue = "464",
-                description = "prompts (default: ${DEFAULT-VALUE})")
-        int prompts;
-
-        @Parameters(index = "1", arity = "0..1", paramLabel = "CANDIDATES", defaultValue = "48",
-                description = "candidates per prompt (default: ${DEFAULT-VALUE})")
-        int candidates;
-
-        @Parameters(index = "2", arity = "0..1", paramLabel = "DIM", defaultValue = "4096",
-                description = "feature dimension (default: ${DEFAULT-VALUE})")
-        int dim;
+        @Mixin
+        FeatureShape shape;
 
         @Parameters(index = "3", arity = "0..1", paramLabel = "EPOCHS", defaultValue = "30",
                 description = "epochs per objective (default: ${DEFAULT-VALUE})")
@@ -94,8 +92,8 @@ final class BenchCommand {
 
         @Override
         public Integer call() {
-            DjlProbeBenchmark.main(new String[] {Integer.toString(prompts), Integer.toString(candidates),
-                    Integer.toString(dim), Integer.toString(epochs), device});
+            DjlProbeBenchmark.main(new String[] {Integer.toString(shape.prompts), Integer.toString(shape.candidates),
+                    Integer.toString(shape.dim), Integer.toString(epochs), device});
             return 0;
         }
     }
