@@ -31,7 +31,10 @@ import javax.tools.ToolProvider;
  */
 public final class IndexedFileManager extends ForwardingJavaFileManager<StandardJavaFileManager>
         implements StandardJavaFileManager {
+    private static final String MULTI_RELEASE = "--multi-release";
     private final PackageIndex index;
+    /** The versions of multi-release jars javac reads, once it has said; null before. */
+    private String multiRelease;
     private List<String> classPath;
     /** Per entry: its packages, or empty when it must be listed. */
     private final Map<String, Optional<Set<String>>> known = new HashMap<>();
@@ -82,6 +85,9 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
             if (Files.exists(path)) {
                 manager = ToolProvider.getSystemJavaCompiler().getStandardFileManager(null, Locale.ROOT, UTF_8);
                 manager.setLocationFromPaths(StandardLocation.CLASS_PATH, List.of(path));
+                if (multiRelease != null) {
+                    manager.handleOption(MULTI_RELEASE, List.of(multiRelease).iterator());
+                }
             }
             perEntry.put(entry, manager);
         }
@@ -93,13 +99,24 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
         return (int) perEntry.values().stream().filter(m -> m != null).count();
     }
 
-    /** JShell sets the class path as an option ("-classpath"), whole, each time it grows. */
+    /**
+     * JShell sets the class path as an option ("-classpath"), whole, each time it grows; javac
+     * passes "--multi-release" (which versions of a multi-release jar to read), which each jar's
+     * own file manager needs too.
+     */
     @Override
     public synchronized boolean handleOption(String current, Iterator<String> remaining) {
-        List<String> rest = new ArrayList<>();
-        remaining.forEachRemaining(rest::add);
-        boolean handled = super.handleOption(current, rest.iterator());
-        if (handled && !rest.isEmpty() && List.of("-classpath", "-cp", "--class-path").contains(current)) {
+        if (current.equals(MULTI_RELEASE) && remaining.hasNext()) {
+            multiRelease = remaining.next();
+            for (StandardJavaFileManager manager : perEntry.values()) {
+                if (manager != null) {
+                    manager.handleOption(MULTI_RELEASE, List.of(multiRelease).iterator());
+                }
+            }
+            return super.handleOption(current, List.of(multiRelease).iterator());
+        }
+        boolean handled = super.handleOption(current, remaining);
+        if (handled) {
             classPath = entries(fileManager.getLocationAsPaths(StandardLocation.CLASS_PATH));
         }
         return handled;

@@ -118,19 +118,32 @@ class IndexedFileManagerTest {
     }
 
     @Test
-    void jshellCompilesAgainstIndexedJarsDirectoriesAndJarsAddedLater() throws IOException {
+    void jshellCompilesAgainstIndexedAndMultiReleaseJarsDirectoriesAndJarsAddedLater() throws IOException {
         Path indexed = jar("indexed", "lib.one.Indexed", "from an indexed jar");
         Path loose = Files.createDirectories(dir.resolve("loose"));
         TestClasses.compile(loose, "lib.two.Loose", "package lib.two; public class Loose { public static String v() {"
                 + " return \"from a directory\"; } }");
         Path later = jar("later", "lib.three.Later", "from a jar added later");
-        PackageIndex index = PackageIndex.of(List.of(indexed.toString()));
+        Path versioned = Files.createDirectories(dir.resolve("versioned"));
+        TestClasses.compile(versioned, "lib.four.Versioned", "package lib.four; public class Versioned {"
+                + " public static String v() { return \"from a multi-release jar\"; } }");
+        Path multiRelease = dir.resolve("multi-release.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MULTI_RELEASE, "true");
+        try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(multiRelease), manifest)) {
+            jar.putNextEntry(new java.util.jar.JarEntry("META-INF/versions/11/lib/four/Versioned.class"));
+            jar.write(Files.readAllBytes(versioned.resolve("lib/four/Versioned.class")));
+            jar.closeEntry();
+        }
+        PackageIndex index = PackageIndex.of(List.of(indexed.toString(), multiRelease.toString()));
         try (JShell shell = JShell.builder().executionEngine(new LocalExecutionControlProvider(), Map.of())
                 .fileManager(standard -> new IndexedFileManager(standard, index)).build()) {
-            shell.addToClasspath(indexed + java.io.File.pathSeparator + loose);
+            shell.addToClasspath(indexed + java.io.File.pathSeparator + loose + java.io.File.pathSeparator + multiRelease);
             assertEquals("\"from an indexed jar\"", value(shell, "lib.one.Indexed.v()"));
             assertEquals("\"from a directory\"", value(shell, "lib.two.Loose.v()"));
             assertEquals("3", value(shell, "java.util.List.of(1, 2, 3).size()"));
+            assertEquals("\"from a multi-release jar\"", value(shell, "lib.four.Versioned.v()"));
             shell.addToClasspath(later.toString());
             assertEquals("\"from a jar added later\"", value(shell, "lib.three.Later.v()"));
             shell.eval("import lib.three.*;");
