@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,26 +94,11 @@ class HelpTest {
     }
 
     private static String out(String... args) {
-        return capture(true, args);
+        return CliRun.of(args).out();
     }
 
     private static String err(String... args) {
-        return capture(false, args);
+        return CliRun.of(args).err();
     }
 
-    private static String capture(boolean stdout, String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try {
-            Main.run(args);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        return (stdout ? o : e).toString(StandardCharsets.UTF_8);
-    }
 }
