@@ -95,7 +95,8 @@ public final class KernelMain {
     /**
      * Makes the class archive (and the package index beside it) anew, in the background once the
      * engine has started and warmed up, if it is missing or was made for another class path or JVM
-     * (a rebuilt jar); the next start maps it. A failure (an unwritable kernelspec, say) is one line in the kernel's log.
+     * (a rebuilt jar); the next start maps it. A failure (an unwritable kernelspec, say) is one
+     * line in the kernel's log.
      */
     private static void remakeIfStale(ClassArchive archive, JShellEvaluator evaluator) {
         Thread thread = new Thread(() -> {

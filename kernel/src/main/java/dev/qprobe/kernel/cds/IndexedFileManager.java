@@ -35,7 +35,6 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
     private final PackageIndex index;
     /** The versions of multi-release jars javac reads, once it has said; null before. */
     private String multiRelease;
-    private List<String> classPath;
     /** Per entry: its packages, or empty when it must be listed. */
     private final Map<String, Optional<Set<String>>> known = new HashMap<>();
     private final Map<String, StandardJavaFileManager> perEntry = new HashMap<>();
@@ -43,7 +42,6 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
     public IndexedFileManager(StandardJavaFileManager standard, PackageIndex index) {
         super(standard);
         this.index = index;
-        this.classPath = entries(standard.getLocationAsPaths(StandardLocation.CLASS_PATH));
     }
 
     @Override
@@ -53,7 +51,10 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
             return super.list(location, packageName, kinds, recurse);
         }
         List<JavaFileObject> found = new ArrayList<>();
-        for (String entry : classPath) {
+        // The standard file manager keeps the class path (JShell sets it whole as it grows).
+        Iterable<? extends Path> classPath = fileManager.getLocationAsPaths(StandardLocation.CLASS_PATH);
+        for (Path path : classPath != null ? classPath : List.<Path>of()) {
+            String entry = path.toString();
             Optional<Set<String>> packages = known.computeIfAbsent(entry, e -> Optional.ofNullable(index.packagesOf(e)));
             if (packages.isPresent() && !holds(packages.get(), packageName, recurse)) {
                 continue;
@@ -100,9 +101,8 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
     }
 
     /**
-     * JShell sets the class path as an option ("-classpath"), whole, each time it grows; javac
-     * passes "--multi-release" (which versions of a multi-release jar to read), which each jar's
-     * own file manager needs too.
+     * javac passes "--multi-release" (which versions of a multi-release jar to read), which each
+     * jar's own file manager needs too.
      */
     @Override
     public synchronized boolean handleOption(String current, Iterator<String> remaining) {
@@ -115,35 +115,17 @@ public final class IndexedFileManager extends ForwardingJavaFileManager<Standard
             }
             return super.handleOption(current, List.of(multiRelease).iterator());
         }
-        boolean handled = super.handleOption(current, remaining);
-        if (handled) {
-            classPath = entries(fileManager.getLocationAsPaths(StandardLocation.CLASS_PATH));
-        }
-        return handled;
+        return super.handleOption(current, remaining);
     }
 
     @Override
-    public synchronized void setLocation(Location location, Iterable<? extends File> files) throws IOException {
+    public void setLocation(Location location, Iterable<? extends File> files) throws IOException {
         fileManager.setLocation(location, files);
-        if (location == StandardLocation.CLASS_PATH) {
-            classPath = entries(fileManager.getLocationAsPaths(StandardLocation.CLASS_PATH));
-        }
     }
 
     @Override
-    public synchronized void setLocationFromPaths(Location location, Collection<? extends Path> paths) throws IOException {
+    public void setLocationFromPaths(Location location, Collection<? extends Path> paths) throws IOException {
         fileManager.setLocationFromPaths(location, paths);
-        if (location == StandardLocation.CLASS_PATH) {
-            classPath = entries(fileManager.getLocationAsPaths(StandardLocation.CLASS_PATH));
-        }
-    }
-
-    private static List<String> entries(Iterable<? extends Path> paths) {
-        List<String> entries = new ArrayList<>();
-        if (paths != null) {
-            paths.forEach(p -> entries.add(p.toString()));
-        }
-        return entries;
     }
 
     @Override
