@@ -78,7 +78,7 @@ public final class BuiltinModel implements Sampler, AutoCloseable {
         return gpt.device();
     }
 
-    /** A prompt per core on the CPU (two in flight sample 1.9 times as fast on 2 cores); one on a GPU. */
+    /** A prompt per core on the CPU (two in flight sample 1.3-1.5 times as fast on 2 cores: bench sampling); one on a GPU. */
     @Override
     public int preferredConcurrency() {
         return device().isGpu() ? 1 : Runtime.getRuntime().availableProcessors();
