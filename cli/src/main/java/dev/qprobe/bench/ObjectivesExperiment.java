@@ -156,8 +156,9 @@ public final class ObjectivesExperiment {
         }
         for (String label : main.labels()) {
             TrainingResult first = main.training(label).get(0);
-            p.line("  %-20s seed 0: right above wrong within a test prompt %.3f; final loss %.4f", label,
-                    pairOrder(first.probe().scores(test), test), first.finalLoss());
+            dev.qprobe.eval.Estimate order = pairOrder(first.probe().scores(test), test);
+            p.line("  %-20s seed 0: right above wrong within a test prompt %.3f [%.3f, %.3f]; final loss %.4f",
+                    label, order.value(), order.low(), order.high(), first.finalLoss());
         }
         main.table().write().csv(out.resolve("compare.csv").toString());
         dev.qprobe.report.Charts.pairedDifferences(main, 0).savePng(out.resolve("paired-differences.png"));
@@ -308,9 +309,12 @@ public final class ObjectivesExperiment {
     }
 
     /** Mean over test prompts with both kinds of the share of (right, wrong) pairs that Q orders right first. */
-    static double pairOrder(float[] q, SampleSet set) {
-        double sum = 0;
-        int prompts = 0;
+    /**
+     * How often, within a prompt, the probe scores a right completion above a wrong one: the mean
+     * over prompts that have both, with a 95% bootstrap CI over those prompts.
+     */
+    static dev.qprobe.eval.Estimate pairOrder(float[] q, SampleSet set) {
+        List<Double> perPrompt = new ArrayList<>();
         for (int p = 0; p < set.promptCount(); p++) {
             long good = 0;
             long pairs = 0;
@@ -323,11 +327,11 @@ public final class ObjectivesExperiment {
                 }
             }
             if (pairs > 0) {
-                sum += (double) good / pairs;
-                prompts++;
+                perPrompt.add((double) good / pairs);
             }
         }
-        return sum / prompts;
+        return dev.qprobe.eval.Evaluation.bootstrapMean(perPrompt.stream().mapToDouble(Double::doubleValue).toArray(),
+                1000, 0);
     }
 
     private static double[] toDouble(float[] f) {
